@@ -1,0 +1,76 @@
+"""The ``kg`` command: one sub-command per module, each with ``add_arguments`` and ``run``.
+
+Exit codes: 0 success, 1 the data does not conform (validate), 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from kg import __version__
+from kg.config import Settings
+from kg.loading import LoadError
+
+# name -> one-line help; the module kg.cli.<name> implements it.
+COMMANDS: dict[str, str] = {
+    "validate": "Parse the ontology and data and validate them against the SHACL shapes.",
+    "stats": "Count triples and instances per class.",
+    "query": "Run a SPARQL query on the graph and print the results.",
+    "serve": "Serve the graph: SPARQL endpoint, linked data, query editor.",
+    "export": "Write the whole dataset as one RDF dump.",
+}
+
+
+def _command(name: str) -> ModuleType:
+    return importlib.import_module(f"kg.cli.{name}")
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """The options naming the graph's source folders, shared by the commands that read them."""
+    parser.add_argument("--data", type=Path, help="folder of the Turtle data (default: data/)")
+    parser.add_argument("--ontology", type=Path, help="folder of the ontology (default: ontology/)")
+    parser.add_argument("--shapes", type=Path, help="folder of the SHACL shapes (default: shapes/)")
+
+
+def settings_from(args: argparse.Namespace, **overrides: Any) -> Settings:
+    """Settings from the environment and the source options of ``args`` (when present)."""
+    return Settings.from_env(
+        data_dir=getattr(args, "data", None),
+        ontology_dir=getattr(args, "ontology", None),
+        shapes_dir=getattr(args, "shapes", None),
+        **overrides,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kg`` argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="kg", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"officials-kg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _command(name).add_arguments(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kg`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = _command(args.command).run(args)
+    except LoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""One frozen settings object (paths, base IRI, store, limits), from arguments and environment.
+
+``SETTINGS`` is the single table of knobs: the CLI builds its options from it, the docs list it and
+a meta-test checks that every knob is documented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.namespaces import BASE_IRI
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One knob: its name, default, help text and the environment variable that can set it."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return "KG_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ontology_dir", PROJECT_ROOT / "ontology", "Folder of the OWL ontology (Turtle)."),
+    Setting("data_dir", PROJECT_ROOT / "data", "Folder of the curated Turtle data."),
+    Setting("shapes_dir", PROJECT_ROOT / "shapes", "Folder of the SHACL shapes."),
+    Setting("queries_dir", PROJECT_ROOT / "queries", "Folder of the competency queries (.rq)."),
+    Setting("base_iri", BASE_IRI, "Public base IRI of the graph's resources."),
+    Setting("store", "memory", "Store: 'memory', a folder for a persistent store, or a URL."),
+    Setting("host", "127.0.0.1", "Address the server binds to."),
+    Setting("port", 8000, "Port the server listens on."),
+    Setting("workers", 2, "Number of server worker processes."),
+    Setting("timeout", 10.0, "Hard time limit of one query, in seconds."),
+    Setting("max_rows", 100_000, "Most result rows (or triples) a query may return."),
+    Setting("max_query_length", 20_000, "Longest query accepted, in characters."),
+    Setting("max_body_bytes", 1_000_000, "Largest request body accepted, in bytes."),
+    Setting("validate", True, "Validate the graph with SHACL before serving."),
+)
+
+_DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one run of the service or the CLI."""
+
+    ontology_dir: Path = _DEFAULTS["ontology_dir"]
+    data_dir: Path = _DEFAULTS["data_dir"]
+    shapes_dir: Path = _DEFAULTS["shapes_dir"]
+    queries_dir: Path = _DEFAULTS["queries_dir"]
+    base_iri: str = _DEFAULTS["base_iri"]
+    store: str = _DEFAULTS["store"]
+    host: str = _DEFAULTS["host"]
+    port: int = _DEFAULTS["port"]
+    workers: int = _DEFAULTS["workers"]
+    timeout: float = _DEFAULTS["timeout"]
+    max_rows: int = _DEFAULTS["max_rows"]
+    max_query_length: int = _DEFAULTS["max_query_length"]
+    max_body_bytes: int = _DEFAULTS["max_body_bytes"]
+    validate: bool = _DEFAULTS["validate"]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``KG_*`` environment variables, then explicit ``overrides`` (not None)."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            if setting.env_var in environ:
+                values[setting.name] = _coerce(setting.default, environ[setting.env_var])
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
+
+
+def _coerce(default: Any, raw: str) -> Any:
+    """Convert an environment string to the type of the setting's default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, Path):
+        return Path(raw)
+    return type(default)(raw)

@@ -1,0 +1,129 @@
+"""The table of media types: SPARQL results, RDF and HTML; content negotiation as a lookup.
+
+Each :class:`Format` row is read by the web layer (negotiation, ``Content-Type``), the CLI (``--format``)
+and the docs. Negotiation follows RFC 9110 §12.5.1 (q-values, wildcards) via werkzeug's parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+
+class Kind(Enum):
+    """What a format can carry."""
+
+    RESULTS = "results"  # SELECT / ASK results
+    RDF = "rdf"  # graphs (CONSTRUCT / DESCRIBE, resource descriptions, dumps)
+    HTML = "html"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its names, media types and the library formats that write it."""
+
+    name: str
+    media_type: str
+    extension: str
+    kind: Kind
+    aliases: tuple[str, ...] = ()
+    rdflib_name: str | None = None
+    oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
+    datasets: bool = False  # can carry named graphs (N-Quads, TriG)
+    text: bool = True  # charset=utf-8 is added to the Content-Type
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
+
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "json", "application/sparql-results+json", "srj", Kind.RESULTS,
+        ("application/json",), "json", ox.QueryResultsFormat.JSON,
+    ),
+    Format(
+        "xml", "application/sparql-results+xml", "srx", Kind.RESULTS,
+        ("application/xml", "text/xml"), "xml", ox.QueryResultsFormat.XML,
+    ),
+    Format("csv", "text/csv", "csv", Kind.RESULTS, (), "csv", ox.QueryResultsFormat.CSV),
+    Format(
+        "tsv", "text/tab-separated-values", "tsv", Kind.RESULTS, (), "tsv",
+        ox.QueryResultsFormat.TSV,
+    ),
+    Format(
+        "turtle", "text/turtle", "ttl", Kind.RDF, ("application/x-turtle",), "turtle",
+        ox.RdfFormat.TURTLE,
+    ),
+    Format("ntriples", "application/n-triples", "nt", Kind.RDF, (), "nt", ox.RdfFormat.N_TRIPLES),
+    Format(
+        "rdfxml", "application/rdf+xml", "rdf", Kind.RDF, ("application/xml", "text/xml"), "xml",
+        ox.RdfFormat.RDF_XML,
+    ),
+    Format(
+        "jsonld", "application/ld+json", "jsonld", Kind.RDF, ("application/json",), "json-ld",
+        ox.RdfFormat.JSON_LD,
+    ),
+    Format(
+        "nquads", "application/n-quads", "nq", Kind.RDF, (), "nquads", ox.RdfFormat.N_QUADS,
+        datasets=True,
+    ),
+    Format("trig", "application/trig", "trig", Kind.RDF, (), "trig", ox.RdfFormat.TRIG, datasets=True),
+    Format("html", "text/html", "html", Kind.HTML, ("application/xhtml+xml",)),
+)
+
+FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+RESULT_FORMATS = tuple(fmt for fmt in FORMATS if fmt.kind is Kind.RESULTS)
+RDF_FORMATS = tuple(fmt for fmt in FORMATS if fmt.kind is Kind.RDF)
+GRAPH_FORMATS = tuple(fmt for fmt in RDF_FORMATS if not fmt.datasets)
+HTML = FORMATS_BY_NAME["html"]
+
+
+def by_name(name: str, offers: Sequence[Format] = FORMATS) -> Format | None:
+    """The offered format called ``name``: a short name, an extension or a media type."""
+    wanted = name.strip().lower()
+    for fmt in offers:
+        if wanted in (fmt.name, fmt.extension, *fmt.media_types):
+            return fmt
+    return None
+
+
+def by_extension(extension: str, offers: Sequence[Format] = FORMATS) -> Format | None:
+    """The offered format whose file extension is ``extension`` (without the dot)."""
+    return next((fmt for fmt in offers if fmt.extension == extension.lower()), None)
+
+
+def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
+    """The best of ``offers`` for an ``Accept`` header; the first offer when there is no header.
+
+    Returns None when nothing offered is acceptable (the caller answers 406). Ties between equally
+    acceptable types go to the earlier offer, so order ``offers`` by preference.
+    """
+    if not accept or not accept.strip():
+        return offers[0] if offers else None
+    parsed = parse_accept_header(accept, MIMEAccept)
+    best_quality, best = 0.0, None
+    for fmt in offers:
+        quality = max(parsed.quality(media_type) for media_type in fmt.media_types)
+        if quality > best_quality:
+            best_quality, best = quality, fmt
+    return best
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether a client (a browser) ranks HTML strictly above every machine-readable format."""
+    if not accept:
+        return False
+    parsed = parse_accept_header(accept, MIMEAccept)
+    machine_types = [mt for fmt in FORMATS if fmt is not HTML for mt in fmt.media_types]
+    html = max(parsed.quality(media_type) for media_type in HTML.media_types)
+    return html > max(parsed.quality(media_type) for media_type in machine_types)

@@ -1,0 +1,135 @@
+"""Read the ontology, shapes and data files: one named graph per file, with precise parse errors."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from kg.config import Settings
+from kg.namespaces import GRAPH, bind_prefixes
+
+TURTLE_SUFFIX = ".ttl"
+
+
+class LoadError(Exception):
+    """A source file cannot be read or parsed; names the file, line and column."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One parsed Turtle file and the named graph it becomes in the store."""
+
+    path: Path
+    graph_iri: URIRef
+    graph: Graph
+
+
+def turtle_files(*folders: Path) -> list[Path]:
+    """The Turtle files of ``folders``, sorted, recursively; a missing folder is an error."""
+    files: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise LoadError(folder, "folder not found")
+        files.extend(sorted(folder.rglob(f"*{TURTLE_SUFFIX}")))
+    return files
+
+
+def graph_iri_for(path: Path, root: Path) -> URIRef:
+    """The named-graph IRI of a source file: ``…/graph/{folder}/{path below it, no suffix}``.
+
+    ``data/regions.ttl`` becomes ``…/graph/data/regions``; ``ontology/okg.ttl`` ``…/graph/ontology/okg``.
+    """
+    relative = path.relative_to(root).with_suffix("").as_posix()
+    return GRAPH[f"{root.name}/{relative}"]
+
+
+def parse_turtle(path: Path) -> Graph:
+    """Parse one Turtle file; a syntax error becomes a :class:`LoadError` with line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LoadError(path, f"cannot read file: {error}") from error
+    graph = bind_prefixes(Graph())
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except BadSyntax as error:
+        line, column = _position(text, error)
+        raise LoadError(path, f"Turtle syntax error: {error._why}", line, column) from error
+    except Exception as error:  # rdflib raises assorted types for bad IRIs, prefixes, literals
+        raise LoadError(path, f"Turtle error: {error}") from error
+    return graph
+
+
+def _position(text: str, error: BadSyntax) -> tuple[int, int]:
+    """1-based line and column of a notation3 ``BadSyntax`` error."""
+    offset = min(error._i, len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def read_sources(folders: Iterable[Path]) -> list[SourceFile]:
+    """Parse every Turtle file under ``folders`` into its own named graph."""
+    sources = []
+    for folder in folders:
+        for path in turtle_files(folder):
+            sources.append(SourceFile(path, graph_iri_for(path, folder), parse_turtle(path)))
+    return sources
+
+
+def graph_sources(settings: Settings) -> list[SourceFile]:
+    """The ontology and data files of the graph we publish (shapes are not part of it)."""
+    return read_sources([settings.ontology_dir, settings.data_dir])
+
+
+def union_graph(sources: Iterable[SourceFile]) -> Graph:
+    """All triples of ``sources`` in one graph (the default graph of the dataset)."""
+    union = bind_prefixes(Graph())
+    for source in sources:
+        union += source.graph
+    return union
+
+
+def as_dataset(sources: Iterable[SourceFile]) -> Dataset:
+    """``sources`` as an rdflib Dataset with one named graph per file."""
+    dataset = Dataset()
+    bind_prefixes(dataset)  # type: ignore[arg-type]
+    for source in sources:
+        named = dataset.graph(source.graph_iri)
+        for triple in source.graph:
+            named.add(triple)
+    return dataset
+
+
+def fingerprint(paths: Iterable[Path]) -> str:
+    """A short hash of the files' names and contents: the data version (ETags, store reuse)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def source_paths(settings: Settings) -> Iterator[Path]:
+    """Every file the published graph is built from (ontology and data)."""
+    yield from turtle_files(settings.ontology_dir, settings.data_dir)

@@ -1,0 +1,119 @@
+"""The store interface the web layer and CLI talk to, and the table of backends.
+
+A backend answers SPARQL queries already serialised in the requested format; everything above it
+(protocol, negotiation, linked data, UI) is backend-agnostic. ``open_store`` picks the backend from
+the ``store`` setting: ``memory``, a folder path (persistent embedded store) or an ``http(s)://`` URL.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from rdflib import Graph
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kg.config import Settings
+from kg.formats import Format
+from kg.namespaces import bind_prefixes
+
+
+class QueryForm(Enum):
+    """The four SPARQL query forms."""
+
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def returns_graph(self) -> bool:
+        return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+
+
+class QueryError(Exception):
+    """A client's mistake in a query (HTTP 400): the message is the parser's, safe to show."""
+
+
+class QueryRefused(QueryError):
+    """A well-formed request this read-only, no-outbound service will not run (updates, SERVICE)."""
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit and was stopped (HTTP 503)."""
+
+
+class ResultTooLarge(Exception):
+    """The result exceeds the row cap (HTTP 503 with a hint to add LIMIT)."""
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached or failed (HTTP 503)."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One SPARQL query with its protocol dataset (``default-graph-uri`` / ``named-graph-uri``)."""
+
+    query: str
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+
+
+class Store(Protocol):
+    """What every backend provides."""
+
+    @property
+    def version(self) -> str:
+        """The data version: changes whenever the served data changes (ETags, caches)."""
+        ...
+
+    def query_form(self, query: str) -> QueryForm:
+        """Parse ``query`` without running it; raise :class:`QueryError` if it is not acceptable."""
+        ...
+
+    def query(self, request: QueryRequest, fmt: Format, *, timeout: float | None = None) -> bytes:
+        """Run the query and return its result serialised in ``fmt``."""
+        ...
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs (one per source file)."""
+        ...
+
+    def healthy(self) -> bool:
+        """Whether the store answers right now."""
+        ...
+
+    def close(self) -> None:
+        """Release resources."""
+        ...
+
+
+def open_store(settings: Settings) -> Store:
+    """The backend named by ``settings.store``, loaded and ready to answer."""
+    from kg.stores.embedded import EmbeddedStore
+
+    return EmbeddedStore.open(settings)
+
+
+def select_rows(store: Store, query: str) -> list[dict[str, Node]]:
+    """Run a SELECT on ``store``; each row maps variable name to rdflib term (unbound left out)."""
+    from kg.formats import FORMATS_BY_NAME
+
+    body = store.query(QueryRequest(query), FORMATS_BY_NAME["json"])
+    result = Result.parse(io.BytesIO(body), format="json")
+    return [
+        {str(var): value for var, value in row.asdict().items() if value is not None}
+        for row in result
+    ]
+
+
+def construct_graph(store: Store, query: str) -> Graph:
+    """Run a CONSTRUCT or DESCRIBE on ``store`` and return the triples as an rdflib graph."""
+    from kg.formats import FORMATS_BY_NAME
+
+    body = store.query(QueryRequest(query), FORMATS_BY_NAME["ntriples"])
+    return bind_prefixes(Graph()).parse(data=body.decode("utf-8"), format="nt")

@@ -1,0 +1,38 @@
+"""The Flask application factory: one blueprint per feature, thin handlers over the store."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from kg.config import Settings
+from kg.stores import Store, open_store
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    """Build the app for ``settings``; opens the configured store unless one is given."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["KG_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["kg.store"] = store if store is not None else open_store(settings)
+
+    from kg.web import errors, health, linked_data, sparql, ui
+
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(linked_data.bp)
+    app.register_blueprint(ui.bp)
+    return app
+
+
+def get_store() -> Store:
+    """The store of the current app."""
+    store: Store = current_app.extensions["kg.store"]
+    return store
+
+
+def get_settings() -> Settings:
+    """The settings of the current app."""
+    settings: Settings = current_app.config["KG_SETTINGS"]
+    return settings
