@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from serving import running_server
 
 from kg.config import Settings
-from kg.stores import Store, open_store
+from kg.stores import Store
 from kg.web import create_app
+
+pytest_plugins = ["backends"]  # real store servers: tests/backends.py
 
 
 @pytest.fixture(scope="session")
@@ -20,11 +24,9 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def store(settings: Settings) -> Iterator[Store]:
-    """The embedded store loaded with the repository's graph, shared by the session."""
-    opened = open_store(settings)
-    yield opened
-    opened.close()
+def store(backend_store: Store) -> Store:
+    """The repository's graph in the backend ``KG_TEST_BACKEND`` names (default: embedded)."""
+    return backend_store
 
 
 @pytest.fixture
@@ -38,3 +40,28 @@ def app(settings: Settings, store: Store) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+# ---- a real server: `kg serve` under gunicorn on a free localhost port (tests/serving.py) ----
+
+ServerFactory = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def kg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerFactory]:
+    """Start ``kg serve`` with extra arguments, e.g. ``kg_server("--timeout", "1")``; returns the
+    base URL. Servers live until the end of the session."""
+    with contextlib.ExitStack() as stack:
+
+        def start(*args: str) -> str:
+            log = tmp_path_factory.mktemp("kg-serve") / "stderr.log"
+            url, _ = stack.enter_context(running_server(*args, log=log))
+            return url
+
+        yield start
+
+
+@pytest.fixture(scope="session")
+def live_url(kg_server: ServerFactory) -> str:
+    """Base URL (``http://127.0.0.1:PORT/``) of ``kg serve`` on the repository's graph."""
+    return kg_server("--no-validate", "--workers", "2")

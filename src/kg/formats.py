@@ -1,7 +1,8 @@
 """The table of media types: SPARQL results, RDF and HTML; content negotiation as a lookup.
 
-Each :class:`Format` row is read by the web layer (negotiation, ``Content-Type``), the CLI (``--format``)
-and the docs. Negotiation follows RFC 9110 §12.5.1 (q-values, wildcards) via werkzeug's parser.
+Each :class:`Format` row is read by the web layer (negotiation, ``Content-Type``), the CLI
+(``--format``) and the docs. Negotiation follows RFC 9110 §12.5.1 (q-values, wildcards)
+via werkzeug's parser.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Format:
     oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
     datasets: bool = False  # can carry named graphs (N-Quads, TriG)
     text: bool = True  # charset=utf-8 is added to the Content-Type
+    w3c: str | None = None  # the format's IRI under http://www.w3.org/ns/formats/
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -46,40 +48,55 @@ class Format:
         return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
 
 
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+# fmt: off
 FORMATS: tuple[Format, ...] = (
     Format(
         "json", "application/sparql-results+json", "srj", Kind.RESULTS,
         ("application/json",), "json", ox.QueryResultsFormat.JSON,
+        w3c=W3C_FORMATS + "SPARQL_Results_JSON",
     ),
     Format(
         "xml", "application/sparql-results+xml", "srx", Kind.RESULTS,
         ("application/xml", "text/xml"), "xml", ox.QueryResultsFormat.XML,
+        w3c=W3C_FORMATS + "SPARQL_Results_XML",
     ),
-    Format("csv", "text/csv", "csv", Kind.RESULTS, (), "csv", ox.QueryResultsFormat.CSV),
+    Format(
+        "csv", "text/csv", "csv", Kind.RESULTS, (), "csv", ox.QueryResultsFormat.CSV,
+        w3c=W3C_FORMATS + "SPARQL_Results_CSV",
+    ),
     Format(
         "tsv", "text/tab-separated-values", "tsv", Kind.RESULTS, (), "tsv",
-        ox.QueryResultsFormat.TSV,
+        ox.QueryResultsFormat.TSV, w3c=W3C_FORMATS + "SPARQL_Results_TSV",
     ),
     Format(
         "turtle", "text/turtle", "ttl", Kind.RDF, ("application/x-turtle",), "turtle",
-        ox.RdfFormat.TURTLE,
+        ox.RdfFormat.TURTLE, w3c=W3C_FORMATS + "Turtle",
     ),
-    Format("ntriples", "application/n-triples", "nt", Kind.RDF, (), "nt", ox.RdfFormat.N_TRIPLES),
+    Format(
+        "ntriples", "application/n-triples", "nt", Kind.RDF, (), "nt", ox.RdfFormat.N_TRIPLES,
+        w3c=W3C_FORMATS + "N-Triples",
+    ),
     Format(
         "rdfxml", "application/rdf+xml", "rdf", Kind.RDF, ("application/xml", "text/xml"), "xml",
-        ox.RdfFormat.RDF_XML,
+        ox.RdfFormat.RDF_XML, w3c=W3C_FORMATS + "RDF_XML",
     ),
     Format(
         "jsonld", "application/ld+json", "jsonld", Kind.RDF, ("application/json",), "json-ld",
-        ox.RdfFormat.JSON_LD,
+        ox.RdfFormat.JSON_LD, w3c=W3C_FORMATS + "JSON-LD",
     ),
     Format(
         "nquads", "application/n-quads", "nq", Kind.RDF, (), "nquads", ox.RdfFormat.N_QUADS,
-        datasets=True,
+        datasets=True, w3c=W3C_FORMATS + "N-Quads",
     ),
-    Format("trig", "application/trig", "trig", Kind.RDF, (), "trig", ox.RdfFormat.TRIG, datasets=True),
+    Format(
+        "trig", "application/trig", "trig", Kind.RDF, (), "trig", ox.RdfFormat.TRIG,
+        datasets=True, w3c=W3C_FORMATS + "TriG",
+    ),
     Format("html", "text/html", "html", Kind.HTML, ("application/xhtml+xml",)),
 )
+# fmt: on
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 RESULT_FORMATS = tuple(fmt for fmt in FORMATS if fmt.kind is Kind.RESULTS)
@@ -113,10 +130,16 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     parsed = parse_accept_header(accept, MIMEAccept)
     best_quality, best = 0.0, None
     for fmt in offers:
-        quality = max(parsed.quality(media_type) for media_type in fmt.media_types)
+        quality = max(parsed.quality(fmt.media_type), *_exact_qualities(parsed, fmt.aliases))
         if quality > best_quality:
             best_quality, best = quality, fmt
     return best
+
+
+def _exact_qualities(parsed: MIMEAccept, aliases: Sequence[str]) -> list[float]:
+    """The qualities of ``aliases`` named exactly: a wildcard (``text/*``) selects a format by its
+    main media type only, so ``text/*`` means CSV, not the XML results that ``text/xml`` aliases."""
+    return [quality for value, quality in parsed if value.lower() in aliases] or [0.0]
 
 
 def prefers_html(accept: str | None) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +29,20 @@ class LoadError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = str(self.path)
+        where = display_path(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it (``data/x.ttl``)."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True)
@@ -71,18 +81,48 @@ def parse_turtle(path: Path) -> Graph:
         raise LoadError(path, f"cannot read file: {error}") from error
     graph = bind_prefixes(Graph())
     try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        with _quiet(RDFLIB_TERM_LOGGER):
+            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
-        line, column = _position(text, error)
+        line, column = _position(text, error._i)
         raise LoadError(path, f"Turtle syntax error: {error._why}", line, column) from error
     except Exception as error:  # rdflib raises assorted types for bad IRIs, prefixes, literals
         raise LoadError(path, f"Turtle error: {error}") from error
+    _check_iris(path, text, graph)
     return graph
 
 
-def _position(text: str, error: BadSyntax) -> tuple[int, int]:
-    """1-based line and column of a notation3 ``BadSyntax`` error."""
-    offset = min(error._i, len(text))
+# rdflib logs (with a traceback) each ill-typed literal and suspicious IRI it accepts; ill-typed
+# literals are reported by the shapes (sh:datatype) with file and focus node, bad IRIs below.
+RDFLIB_TERM_LOGGER = "rdflib.term"
+IRI_FORBIDDEN = frozenset(' <>"{}|^`\\')
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Drop the records of ``logger_name`` while the block runs."""
+    logger = logging.getLogger(logger_name)
+    previous = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = previous
+
+
+def _check_iris(path: Path, text: str, graph: Graph) -> None:
+    """Reject IRIs with characters Turtle forbids (a space, ``<``, ``"`` …) that rdflib let pass."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and IRI_FORBIDDEN.intersection(term):
+                offset = text.find(str(term))
+                line, column = _position(text, offset) if offset >= 0 else (None, None)
+                raise LoadError(path, f"Turtle error: invalid IRI <{term}>", line, column)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of the character at ``offset`` in ``text``."""
+    offset = min(offset, len(text))
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column

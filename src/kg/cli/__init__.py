@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "query": "Run a SPARQL query on the graph and print the results.",
     "serve": "Serve the graph: SPARQL endpoint, linked data, query editor.",
     "export": "Write the whole dataset as one RDF dump.",
+    "load": "Validate, then load the graph into a remote SPARQL store (--to URL).",
 }
 
 

@@ -2,18 +2,20 @@
 
 A backend answers SPARQL queries already serialised in the requested format; everything above it
 (protocol, negotiation, linked data, UI) is backend-agnostic. ``open_store`` picks the backend from
-the ``store`` setting: ``memory``, a folder path (persistent embedded store) or an ``http(s)://`` URL.
+the ``store`` setting (:data:`BACKENDS`): ``memory``, a folder path (persistent embedded store)
+or an ``http(s)://`` URL.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
 from rdflib import Graph
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 from rdflib.term import Node
 
 from kg.config import Settings
@@ -40,6 +42,10 @@ class QueryError(Exception):
 
 class QueryRefused(QueryError):
     """A well-formed request this read-only, no-outbound service will not run (updates, SERVICE)."""
+
+
+class QueryTooLong(QueryRefused):
+    """The query is longer than the ``max_query_length`` setting (HTTP 413)."""
 
 
 class QueryTimeout(Exception):
@@ -92,11 +98,17 @@ class Store(Protocol):
         ...
 
 
+# URL scheme of the ``store`` setting -> module whose ``open(settings)`` builds the backend;
+# anything else (``memory`` or a folder) is the embedded store.
+BACKENDS: dict[str, str] = {"http": "kg.stores.remote", "https": "kg.stores.remote"}
+
+
 def open_store(settings: Settings) -> Store:
     """The backend named by ``settings.store``, loaded and ready to answer."""
-    from kg.stores.embedded import EmbeddedStore
-
-    return EmbeddedStore.open(settings)
+    scheme = settings.store.partition("://")[0].lower() if "://" in settings.store else ""
+    module = importlib.import_module(BACKENDS.get(scheme, "kg.stores.embedded"))
+    store: Store = module.open(settings)
+    return store
 
 
 def select_rows(store: Store, query: str) -> list[dict[str, Node]]:
@@ -108,6 +120,7 @@ def select_rows(store: Store, query: str) -> list[dict[str, Node]]:
     return [
         {str(var): value for var, value in row.asdict().items() if value is not None}
         for row in result
+        if isinstance(row, ResultRow)
     ]
 
 

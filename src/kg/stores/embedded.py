@@ -1,70 +1,234 @@
-"""The embedded store: pyoxigraph, in memory or in a folder, one named graph per source file."""
+"""The embedded store: pyoxigraph, in memory or in a folder, one named graph per source file.
+
+In memory (``store = "memory"``) the graph is loaded once; a server loads it before forking its
+workers, which share it copy-on-write. In a folder (``store = PATH``) a persistent RocksDB store is
+built when the sources changed (a version stamp records their fingerprint) and otherwise reused;
+each process opens it read-only on first use, so no open database is ever shared across ``fork``.
+"""
 
 from __future__ import annotations
 
-import io
+import gc
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import islice
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.formats import Format
-from kg.loading import fingerprint, graph_iri_for, source_paths, turtle_files
-from kg.stores import QueryError, QueryForm, QueryRequest, QueryRefused
+from kg.loading import LoadError, fingerprint, graph_iri_for, source_paths, turtle_files
+from kg.namespaces import PREFIXES
+from kg.stores import (
+    QueryError,
+    QueryForm,
+    QueryRefused,
+    QueryRequest,
+    ResultTooLarge,
+    StoreUnavailable,
+    guard,
+)
+from kg.stores.deadline import DeadlineRunner
+from kg.stores.results import WRITERS
 
-_FORMS = {
-    ox.QuerySolutions: QueryForm.SELECT,
-    ox.QueryBoolean: QueryForm.ASK,
-}
+VERSION_STAMP = "kg-version"
+
+
+def open(settings: Settings) -> EmbeddedStore:
+    """The embedded store of ``settings`` (see :data:`kg.stores.BACKENDS`)."""
+    return EmbeddedStore.open(settings)
+
+
+def graph_files(settings: Settings) -> Iterator[tuple[Path, str]]:
+    """Each source file with the IRI of its named graph."""
+    for folder in (settings.ontology_dir, settings.data_dir):
+        for path in turtle_files(folder):
+            yield path, str(graph_iri_for(path, folder))
+
+
+def load_into(store: ox.Store, settings: Settings) -> None:
+    """Bulk-load every source file of ``settings`` into its named graph of ``store``."""
+    for path, graph in graph_files(settings):
+        try:
+            store.bulk_load(
+                path=str(path),
+                format=ox.RdfFormat.TURTLE,
+                base_iri=path.resolve().as_uri(),
+                to_graph=ox.NamedNode(graph),
+            )
+        except SyntaxError as error:
+            raise _load_error(path, error) from error
+
+
+def _load_error(path: Path, error: SyntaxError) -> LoadError:
+    """A pyoxigraph parse error as a :class:`LoadError` with line and column."""
+    found = re.search(r"(\d+):(\d+)", str(error))
+    line, column = (int(found[1]), int(found[2])) if found else (None, None)
+    return LoadError(path, f"Turtle syntax error: {error}", line, column)
+
+
+def build_persistent(folder: Path, settings: Settings, version: str) -> None:
+    """(Re)build the RocksDB store in ``folder`` unless its stamp already says ``version``."""
+    stamp = folder / VERSION_STAMP
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == version:
+        return
+    if folder.exists() and any(folder.iterdir()):
+        if not stamp.is_file():
+            raise LoadError(folder, "not an officials-kg store folder (no version stamp); refusing")
+        shutil.rmtree(folder)
+    store = ox.Store(str(folder))
+    load_into(store, settings)
+    store.flush()
+    del store
+    gc.collect()  # closes RocksDB before any fork
+    stamp.write_text(version + "\n", encoding="utf-8")
 
 
 class EmbeddedStore:
     """An Oxigraph store in this process; the default graph is the union of the named graphs."""
 
-    def __init__(self, store: ox.Store, version: str):
-        self._store = store
+    def __init__(
+        self,
+        opener: Callable[[], ox.Store],
+        version: str,
+        graphs: frozenset[str],
+        settings: Settings,
+    ):
+        self._opener = opener
+        self._opened: tuple[int, ox.Store] | None = None
         self._version = version
-        self._parser = ox.Store()  # empty: parses queries (and finds their form) without data
+        self._graphs = graphs
+        self._settings = settings
+        self._parser = ox.Store()  # empty: gives the parser's message for a malformed query
+        self.runner = DeadlineRunner()
 
     @classmethod
     def open(cls, settings: Settings) -> EmbeddedStore:
-        """Load the ontology and data files of ``settings`` into a fresh in-memory store."""
-        store = ox.Store()
-        for folder in (settings.ontology_dir, settings.data_dir):
-            for path in turtle_files(folder):
-                graph = ox.NamedNode(str(graph_iri_for(path, folder)))
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
-        return cls(store, fingerprint(source_paths(settings)))
+        """Load the graph of ``settings`` in memory, or build / reuse the persistent store."""
+        version = fingerprint(source_paths(settings))
+        graphs = frozenset(graph for _, graph in graph_files(settings))
+        if settings.store == "memory":
+            store = ox.Store()
+            load_into(store, settings)
+            return cls(lambda: store, version, graphs, settings)
+        folder = Path(settings.store)
+        build_persistent(folder, settings, version)
+        return cls(partial(ox.Store.read_only, str(folder)), version, graphs, settings)
 
     @property
     def version(self) -> str:
         return self._version
 
-    def query_form(self, query: str) -> QueryForm:
-        if "service" in query.lower():
-            raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
+    def _store(self) -> ox.Store:
+        """The open store of this process (opened on first use after a fork)."""
+        if self._opened is None or self._opened[0] != os.getpid():
+            try:
+                self._opened = (os.getpid(), self._opener())
+            except OSError as error:
+                raise StoreUnavailable(f"the store cannot be opened: {error}") from error
+        return self._opened[1]
+
+    def inspect(self, query: str) -> guard.QueryInfo:
+        """The guard's findings on ``query``; a malformed query gets the parser's message."""
         try:
-            result = self._parser.query(query)
+            return guard.inspect(query, max_length=self._settings.max_query_length)
+        except QueryRefused:
+            raise
+        except QueryError as error:
+            raise QueryError(self._syntax_error(query) or str(error)) from None
+
+    def _syntax_error(self, query: str) -> str | None:
+        try:
+            self._parser.query(query)
         except SyntaxError as error:
-            raise QueryError(str(error)) from error
-        return _FORMS.get(type(result), QueryForm.CONSTRUCT)
+            return str(error)
+        return None
+
+    def query_form(self, query: str) -> QueryForm:
+        return self.inspect(query).form
 
     def query(self, request: QueryRequest, fmt: Format, *, timeout: float | None = None) -> bytes:
-        self.query_form(request.query)
-        result = self._store.query(
-            request.query,
-            use_default_graph_as_union=not request.default_graph_uris,
-            default_graph=[ox.NamedNode(iri) for iri in request.default_graph_uris] or None,
-            named_graphs=[ox.NamedNode(iri) for iri in request.named_graph_uris] or None,
-        )
-        output = io.BytesIO()
-        result.serialize(output, fmt.oxigraph)  # type: ignore[union-attr, arg-type]
-        return output.getvalue()
+        info = self.inspect(request.query)
+        guard.check_dataset(request, info, self._graphs)
+        if (fmt.kind.value == "rdf") != info.form.returns_graph:
+            raise QueryError(f"{fmt.name} cannot carry the result of a {info.form.value} query")
+        return self.runner.run(partial(self._evaluate, request, info, fmt), timeout)
+
+    def _evaluate(self, request: QueryRequest, info: guard.QueryInfo, fmt: Format) -> bytes:
+        """Run and serialise (evaluation is lazy, so both belong inside the time limit)."""
+        try:
+            result = self._store().query(request.query, **_dataset_options(request, info))
+            return _WRITE[info.form](result, fmt, self._settings.max_rows)
+        except SyntaxError as error:
+            raise QueryError(str(error)) from None
+        except OSError as error:
+            raise StoreUnavailable(f"the store failed: {error}") from error
 
     def graph_names(self) -> list[str]:
-        return sorted(node.value for node in self._store.named_graphs())  # type: ignore[union-attr]
+        return sorted(self._graphs)
 
     def healthy(self) -> bool:
+        try:
+            self._store()
+        except StoreUnavailable:
+            return False
         return True
 
     def close(self) -> None:
-        pass
+        self._opened = None
+
+
+def _dataset_options(request: QueryRequest, info: guard.QueryInfo) -> dict[str, Any]:
+    """The pyoxigraph dataset options: protocol parameters, else FROM clauses, else the union.
+
+    Oxigraph ignores FROM when asked for the union default graph, so the union is only asked
+    for when neither the protocol nor the query names a dataset.
+    """
+    if request.default_graph_uris or request.named_graph_uris:
+        return {
+            "default_graph": [ox.NamedNode(iri) for iri in request.default_graph_uris],
+            "named_graphs": [ox.NamedNode(iri) for iri in request.named_graph_uris],
+        }
+    return {"use_default_graph_as_union": not info.has_dataset}
+
+
+def _capped(items: Iterator[Any], max_rows: int) -> list[Any]:
+    """At most ``max_rows`` items; :class:`ResultTooLarge` when there are more."""
+    taken = list(islice(items, max_rows + 1))
+    if len(taken) > max_rows:
+        raise ResultTooLarge(
+            f"the result has more than {max_rows} rows; add a LIMIT (at most {max_rows})"
+        )
+    return taken
+
+
+def _write_solutions(result: Any, fmt: Format, max_rows: int) -> bytes:
+    variables = [variable.value for variable in result.variables]
+    rows = [tuple(solution) for solution in _capped(result, max_rows)]
+    return WRITERS[fmt.oxigraph](variables, rows)  # type: ignore[index]
+
+
+def _write_boolean(result: Any, fmt: Format, max_rows: int) -> bytes:
+    body: bytes = result.serialize(format=fmt.oxigraph)
+    return body
+
+
+def _write_triples(result: Any, fmt: Format, max_rows: int) -> bytes:
+    triples = _capped(result, max_rows)
+    if fmt.datasets:
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+    return body or b""
+
+
+_WRITE: dict[QueryForm, Callable[[Any, Format, int], bytes]] = {
+    QueryForm.SELECT: _write_solutions,
+    QueryForm.ASK: _write_boolean,
+    QueryForm.CONSTRUCT: _write_triples,
+    QueryForm.DESCRIBE: _write_triples,
+}

@@ -1,7 +1,136 @@
-"""Linked data: dereferenceable ``/id/…`` IRIs, HTML pages, dumps, VoID, ontology documentation."""
+"""Linked data: dereferenceable ``/id/…`` IRIs and the ontology at ``/ontology``.
+
+Design (see docs/linked-data.md): direct content negotiation. ``GET /id/{kind}/{slug}`` answers
+200 with the representation the ``Accept`` header asks for, ``Vary: Accept``, a
+``Content-Location`` naming the format-specific document (``…/{slug}.ttl``) and ``Link`` headers
+to every alternate; the suffixed documents answer without negotiation. The home page, class pages,
+dumps and VoID live in nested blueprints (``pages``, ``dumps``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, redirect, request
+from rdflib import Graph
+from rdflib.term import Node
+
+from kg import formats
+from kg.describe import describe, exists, resource_iri
+from kg.formats import Format
+from kg.ontology_docs import ontology_doc
+from kg.web import dumps, get_store, pages
+from kg.web.errors import error_response
+from kg.web.rendering import (
+    PAGE_OFFERS,
+    SUFFIXES,
+    add_alternates,
+    alternates,
+    base_iri,
+    cached_ontology,
+    cached_response,
+    cached_term_labels,
+    html_response,
+    ontology_iri,
+    rdf_response,
+    split_suffix,
+)
+from kg.web.views import Linker, Value, resource_view
 
 bp = Blueprint("linked_data", __name__)
+bp.register_blueprint(pages.bp)
+bp.register_blueprint(dumps.bp)
+
+SAFE_PATH = "/-._~!$&'()*+,;=:@"  # RFC 3986 pchar and "/": left as they are in redirects
+
+
+@bp.app_template_filter("term")
+def term_value(node: Node) -> Value:
+    """A node of the ontology as a labelled, local link (template filter ``term``)."""
+    return Linker(cached_ontology(), base_iri(), cached_term_labels()).value(node)
+
+
+def chosen_format(suffix_format: Format | None) -> tuple[Format | None, bool]:
+    """The format of a suffix, else the negotiated one; and whether it was negotiated."""
+    if suffix_format is not None:
+        return suffix_format, False
+    return formats.negotiate(request.headers.get("Accept"), PAGE_OFFERS), True
+
+
+def not_acceptable(path: str) -> Response:
+    """406 listing the formats on offer."""
+    offered = ", ".join(fmt.media_type for fmt in PAGE_OFFERS)
+    response = error_response(406, "Not Acceptable", f"this resource is available as {offered}")
+    response.headers["Link"] = ", ".join(
+        f'<{href}>; rel="alternate"; type="{mt}"' for href, mt, _ in alternates(path)
+    )
+    response.vary.add("Accept")
+    return response
+
+
+def not_found(fmt: Format, iri: str) -> Response:
+    """404 as an HTML page, or as an empty graph in the requested RDF format."""
+    if fmt is formats.HTML:
+        return html_response("not_found.html", 404, iri=iri)
+    return rdf_response(Graph(), fmt, 404)
+
+
+def sparql_link(iri: str) -> str:
+    """A link to the query editor with a query listing the resource's triples."""
+    query = f"SELECT ?property ?value WHERE {{\n  <{iri}> ?property ?value\n}}"
+    return "/sparql?" + urlencode({"query": query})
+
+
+@bp.get("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    """A resource's description, in the format of its suffix or of the ``Accept`` header."""
+    if rest.endswith("/"):
+        return redirect(quote("/id/" + rest.rstrip("/"), safe=SAFE_PATH), 301)  # type: ignore[return-value]
+    stem, suffix_format = split_suffix(rest)
+    path = "/id/" + stem
+    fmt, negotiated = chosen_format(suffix_format)
+    if fmt is None:
+        return not_acceptable(path)
+    response = cached_response(f"{path}.{fmt.extension}", lambda: representation(path, fmt))
+    return add_alternates(response, path, fmt, negotiated=negotiated)
+
+
+def representation(path: str, fmt: Format) -> Response:
+    """The description of the resource at ``path`` in ``fmt``, or 404."""
+    iri = resource_iri(base_iri(), path)
+    store = get_store()
+    if not exists(store, iri):
+        return not_found(fmt, iri)
+    if fmt is formats.HTML:
+        return resource_page(describe(store, iri), iri, path)
+    return rdf_response(describe(store, iri), fmt)
+
+
+def resource_page(graph: Graph, iri: str, path: str) -> Response:
+    """The HTML page of one resource."""
+    view = resource_view(graph, iri, base_iri(), cached_term_labels())
+    return html_response(
+        "resource.html", view=view, alternates=alternates(path), sparql=sparql_link(iri)
+    )
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<extension>")
+def ontology(extension: str | None = None) -> Response:
+    """The ontology: HTML documentation of every term, or the OWL file in an RDF format."""
+    if extension is not None and extension not in SUFFIXES:
+        return not_found(formats.HTML, ontology_iri() + "." + extension)
+    fmt, negotiated = chosen_format(SUFFIXES[extension] if extension else None)
+    if fmt is None:
+        return not_acceptable("/ontology")
+    response = cached_response(f"/ontology.{fmt.extension}", lambda: ontology_representation(fmt))
+    return add_alternates(response, "/ontology", fmt, negotiated=negotiated)
+
+
+def ontology_representation(fmt: Format) -> Response:
+    """The ontology's documentation page or its triples in ``fmt``."""
+    graph = cached_ontology()
+    if fmt is not formats.HTML:
+        return rdf_response(graph, fmt)
+    doc = ontology_doc(graph, ontology_iri())
+    return html_response("ontology.html", doc=doc, alternates=alternates("/ontology"))

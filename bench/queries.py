@@ -1,0 +1,55 @@
+"""The query mix (the competency queries) and the single-resource lookups of the benchmark."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.namespaces import sparql_prologue
+
+_PREFIX_DECLARATION = re.compile(r"^\s*PREFIX\s+([\w.-]*):", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One named query of the benchmark."""
+
+    name: str
+    text: str
+
+
+def competency_queries(folder: Path) -> list[Query]:
+    """The ``cq*.rq`` files of ``folder`` in numeric order, with our prefixes where undeclared."""
+    paths = sorted(folder.glob("cq*.rq"), key=_natural_key)
+    return [Query(path.stem, with_prefixes(path.read_text(encoding="utf-8"))) for path in paths]
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` preceded by the declarations of our prefixes that it does not declare itself."""
+    declared = set(_PREFIX_DECLARATION.findall(text))
+    missing = [
+        line for line in sparql_prologue().splitlines() if line.split()[1][:-1] not in declared
+    ]
+    return "".join(f"{line}\n" for line in missing) + text
+
+
+def _natural_key(path: Path) -> tuple[int, str]:
+    number = re.match(r"cq(\d+)", path.stem)
+    return (int(number.group(1)) if number else 0, path.stem)
+
+
+def lookup_queries(iris: list[str]) -> list[Query]:
+    """A DESCRIBE and a SELECT of each resource, alternating."""
+    queries = []
+    for iri in iris:
+        queries.append(Query("describe", f"DESCRIBE <{iri}>"))
+        queries.append(Query("select", f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"))
+    return queries
+
+
+def returns_graph(text: str) -> bool:
+    """Whether ``text`` is a CONSTRUCT or DESCRIBE query (parsed, and run on an empty store)."""
+    return isinstance(ox.Store().query(text), ox.QueryTriples)

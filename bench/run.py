@@ -1,0 +1,263 @@
+"""Benchmark entry point: generate graphs of each size, time both harnesses, write the report.
+
+python bench/run.py                         # 10k, 100k and 1M triples (well under 30 min)
+python bench/run.py --quick                 # a short run on 10k and 100k
+python bench/run.py --sizes 10000,100000 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.metadata
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make ``bench`` and ``kg`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import generate, inprocess, load, report, servers
+from bench.queries import Query, competency_queries, lookup_queries, returns_graph
+from kg.config import PROJECT_ROOT
+from kg.namespaces import BASE_IRI
+
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much of everything a run does."""
+
+    repeats: int  # timed runs of each query in process (our store; rdflib stops at slow ones)
+    rdflib_repeats: int
+    rdflib_budget: float  # seconds before an rdflib run is killed
+    duration: float  # seconds of each HTTP load phase
+    max_requests: int  # requests of each HTTP load phase at most
+    clients: int
+    workers: int  # kg serve worker processes
+    start_timeout: float
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        help="target triple counts, comma-separated "
+        "(default 10000,100000,1000000; with --quick 10000,100000)",
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter load phases")
+    parser.add_argument("--seed", type=int, default=20200408, help="seed of the generator")
+    parser.add_argument("--only", choices=("inprocess", "http"), help="run one harness only")
+    parser.add_argument("--rdflib-budget", type=float, help="seconds per rdflib run (default 30)")
+    parser.add_argument("--duration", type=float, help="seconds per HTTP load phase (default 10)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
+    parser.add_argument("--workers", type=int, default=2, help="kg serve worker processes")
+    parser.add_argument("--template-data", type=Path, default=PROJECT_ROOT / "data")
+    parser.add_argument("--template-ontology", type=Path, default=PROJECT_ROOT / "ontology")
+    parser.add_argument("--queries", type=Path, default=PROJECT_ROOT / "queries")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=PROJECT_ROOT / "var" / "bench",
+        help="folder of the generated graphs and logs (git-ignored)",
+    )
+    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave the docs alone")
+    return parser
+
+
+def plan_for(args: argparse.Namespace) -> Plan:
+    quick = args.quick
+    return Plan(
+        repeats=3 if quick else 5,
+        rdflib_repeats=2 if quick else 3,
+        rdflib_budget=args.rdflib_budget or (10.0 if quick else 30.0),
+        duration=args.duration or (3.0 if quick else 10.0),
+        max_requests=2_000 if quick else 20_000,
+        clients=args.clients,
+        workers=args.workers,
+        start_timeout=120.0,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    plan = plan_for(args)
+    default_sizes = "10000,100000" if args.quick else "10000,100000,1000000"
+    sizes = [int(size.replace("_", "")) for size in (args.sizes or default_sizes).split(",")]
+    mix = competency_queries(args.queries)
+    if not mix:
+        print(f"no cq*.rq queries in {args.queries}", file=sys.stderr)
+        return 2
+    began = time.perf_counter()
+    results = [run_size(size, args, plan, mix) for size in sizes]
+    section = report.render(
+        results, header(args, plan, time.perf_counter() - began), plan.rdflib_budget
+    )
+    print(section)
+    if not args.no_write:
+        report.write(args.output, section)
+        print(f"written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_size(
+    size: int, args: argparse.Namespace, plan: Plan, mix: list[Query]
+) -> report.SizeResult:
+    """Generate the graph of ``size`` triples and run the harnesses on it."""
+    folder = args.work / f"graph-{size}"
+    _say(f"[{size:,}] generating under {folder}")
+    began = time.perf_counter()
+    manifest = generate.generate(
+        args.template_ontology, args.template_data, folder, target=size, seed=args.seed
+    )
+    result = report.SizeResult(manifest, time.perf_counter() - began)
+    _say(f"[{size:,}] {manifest.triples:,} triples ({manifest.copies} copies)")
+    if args.only in (None, "inprocess"):
+        run_inprocess(result, folder, plan, mix)
+    if args.only in (None, "http"):
+        run_http(result, folder, args.work / "logs" / str(size), plan, mix)
+    return result
+
+
+def run_inprocess(result: report.SizeResult, folder: Path, plan: Plan, mix: list[Query]) -> None:
+    """Our store and rdflib on the same files, query by query."""
+    ontology, data = folder / "ontology", folder / "data"
+    store, result.ours_load = inprocess.open_ours(ontology, data)
+    result.queries = [
+        report.QueryResult(q.name, inprocess.run_ours(store, q, plan.repeats)) for q in mix
+    ]
+    store.close()
+    del store
+    gc.collect()
+    _say(f"  ours loaded in {result.ours_load:.1f} s; loading rdflib")
+    dataset, result.rdflib_load = inprocess.open_rdflib(ontology, data)
+    for query, row in zip(mix, result.queries, strict=True):
+        row.rdflib = inprocess.run_rdflib(dataset, query, plan.rdflib_repeats, plan.rdflib_budget)
+        _say(
+            f"  {query.name}: ours {report.ms(row.ours.median)} ms, "
+            f"rdflib {report.rdflib_cell(row.rdflib)} ms"
+        )
+    del dataset
+    gc.collect()
+    for row in result.queries:
+        for engine, timing in (("ours", row.ours), ("rdflib", row.rdflib)):
+            if timing and timing.error:
+                result.notes.append(f"{row.name} failed on {engine}: {timing.error}")
+
+
+def run_http(
+    result: report.SizeResult, folder: Path, logs: Path, plan: Plan, mix: list[Query]
+) -> None:
+    """kg serve, then Oxigraph server, on the same files; never both at once."""
+    ontology, data = folder / "ontology", folder / "data"
+    samples = result.manifest.samples
+    try:
+        kg = servers.start_kg(
+            ontology, data, logs / "kg.log", workers=plan.workers, timeout=plan.start_timeout
+        )
+    except servers.ServerError as error:
+        result.notes.append(f"kg serve did not start: {_summary(error)}")
+    else:
+        result.servers["kg"] = measure(kg, plan, mix, samples, dereference=True)
+        kg.stop()
+    db = folder / "oxigraph-db"
+    load_seconds = servers.load_oxigraph(ontology, data, db, logs / "oxigraph-load.log")
+    oxigraph = servers.start_oxigraph(db, logs / "oxigraph.log", timeout=plan.start_timeout)
+    measured = measure(oxigraph, plan, mix, samples, dereference=False)
+    measured.load_seconds = load_seconds
+    result.servers["oxigraph"] = measured
+    oxigraph.stop()
+    for server in result.servers.values():
+        for phase in (server.mix, server.lookups, server.dereference):
+            if phase and phase.errors:
+                result.notes.append(
+                    f"{server.name}: {phase.errors} errors, e.g. {phase.first_error}"
+                )
+
+
+def measure(
+    server: servers.Server, plan: Plan, mix: list[Query], samples: list[str], *, dereference: bool
+) -> report.ServerResult:
+    """Cold start, the mix, the lookups and (kg serve) ``/id/`` dereferencing, then memory."""
+    measured = report.ServerResult(server.name, cold_start=server.cold_start)
+    _say(f"  {server.name} ready in {server.cold_start:.1f} s")
+    mix_requests = [load.sparql_request(server.query_path, q.text, _accept(q), q.name) for q in mix]
+    _run_phase(server, mix_requests, plan)  # warm-up, untimed: first-run caches on both sides
+    measured.mix = _run_phase(server, mix_requests, plan)
+    lookups = [
+        load.sparql_request(server.query_path, q.text, _accept(q)) for q in lookup_queries(samples)
+    ]
+    measured.lookups = _run_phase(server, lookups, plan)
+    measured.dereference = _dereference(server, samples, plan, served=dereference)
+    measured.memory = servers.memory(server.process.pid)
+    _say(
+        f"  {server.name}: mix {measured.mix.throughput:.1f} req/s, "
+        f"lookups {measured.lookups.throughput:.1f} req/s, "
+        f"RSS {measured.memory.rss / report.MB:,.0f} MB"
+    )
+    return measured
+
+
+def _dereference(
+    server: servers.Server, samples: list[str], plan: Plan, *, served: bool
+) -> load.LoadResult | None:
+    """``/id/…`` on kg serve (when it answers); the same resources by DESCRIBE on Oxigraph."""
+    if not served:
+        describes = [
+            load.sparql_request(server.query_path, f"DESCRIBE <{iri}>", TURTLE) for iri in samples
+        ]
+        return _run_phase(server, describes, plan)
+    paths = [load.Request("/" + iri.removeprefix(BASE_IRI), TURTLE) for iri in samples]
+    if servers.status(server.port, paths[0].path, TURTLE) != 200:
+        return None
+    return _run_phase(server, paths, plan)
+
+
+def _run_phase(server: servers.Server, requests: list[load.Request], plan: Plan) -> load.LoadResult:
+    return load.run(
+        server.port, requests, clients=plan.clients, duration=plan.duration, limit=plan.max_requests
+    )
+
+
+def _accept(query: Query) -> str:
+    return TURTLE if returns_graph(query.text) else JSON
+
+
+def header(args: argparse.Namespace, plan: Plan, seconds: float) -> list[str]:
+    """Where and how the numbers were measured."""
+    versions = ", ".join(
+        f"{name} {importlib.metadata.version(name)}"
+        for name in ("pyoxigraph", "oxigraph", "rdflib", "flask", "gunicorn")
+    )
+    command = " ".join(["python bench/run.py", *(sys.argv[1:] if args else [])])
+    return [
+        "## Results",
+        "",
+        f"Measured by `{command}` in {seconds / 60:.1f} min: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {versions}. "
+        f"{plan.repeats} timed runs per query in process after a warm-up (rdflib: up to "
+        f"{plan.rdflib_repeats}, each capped at {plan.rdflib_budget:.0f} s); HTTP phases of "
+        f"{plan.duration:.0f} s (at most {plan.max_requests:,} requests) with {plan.clients} "
+        f"clients after a warm-up phase; kg serve with {plan.workers} workers.",
+    ]
+
+
+def _summary(error: Exception) -> str:
+    """The first line of a server error and the last line of its log."""
+    lines = str(error).splitlines() or [type(error).__name__]
+    return lines[0] if len(lines) == 1 else f"{lines[0]} … {lines[-1].strip()}"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

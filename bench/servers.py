@@ -1,0 +1,249 @@
+"""Start and stop the servers under test (``kg serve``, Oxigraph server); cold start and memory.
+
+Every server binds to 127.0.0.1 on a free port and is stopped by its process group, so no worker
+outlives the run. Memory is the sum over the server's process tree, read from ``/proc``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from kg.loading import graph_iri_for, turtle_files
+
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+ASK_QUERY = "ASK { ?s ?p ?o }"
+QUERY_TIMEOUT = 60  # seconds, both servers alike
+MAX_ROWS = 10_000_000  # kg serve's row cap, lifted: Oxigraph server has none
+
+
+class ServerError(Exception):
+    """A server did not start or load (its log tail is in the message)."""
+
+
+@dataclass
+class Server:
+    """A running server: its process, port, query path and the seconds it took to answer."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    query_path: str
+    log: Path
+    cold_start: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        """Stop the server and all its processes (its own process group)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start(
+    name: str,
+    command: Sequence[str],
+    port: int,
+    query_path: str,
+    log: Path,
+    *,
+    ready_path: str,
+    timeout: float,
+) -> Server:
+    """Spawn ``command`` and wait until ``ready_path`` answers 200; cold start is that wait."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    with open(log, "wb") as handle:
+        process = subprocess.Popen(
+            list(command), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(name, process, port, query_path, log)
+    try:
+        _wait_ready(server, ready_path, timeout)
+    except ServerError:
+        server.stop()
+        raise
+    server.cold_start = time.perf_counter() - began
+    return server
+
+
+def _wait_ready(server: Server, path: str, timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if server.process.poll() is not None:
+            raise ServerError(
+                f"{server.name} exited ({server.process.returncode}): {_tail(server.log)}"
+            )
+        if status(server.port, path) == 200:
+            return
+        time.sleep(0.05)
+    raise ServerError(f"{server.name} not ready after {timeout:.0f} s: {_tail(server.log)}")
+
+
+def status(port: int, path: str, accept: str = "*/*") -> int | None:
+    """The HTTP status of GET ``path``, or None when nothing answers."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Accept": accept})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def _tail(log: Path, lines: int = 15) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def start_kg(ontology: Path, data: Path, log: Path, *, workers: int, timeout: float) -> Server:
+    """``kg serve`` on the given folders, without SHACL validation."""
+    port = free_port()
+    command = [
+        str(BIN / "kg"),
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--data",
+        str(data),
+        "--ontology",
+        str(ontology),
+        "--no-validate",
+        "--workers",
+        str(workers),
+        "--timeout",
+        str(QUERY_TIMEOUT),
+        "--max-rows",
+        str(MAX_ROWS),
+    ]
+    return start("kg serve", command, port, "/sparql", log, ready_path="/healthz", timeout=timeout)
+
+
+def load_oxigraph(ontology: Path, data: Path, location: Path, log: Path) -> float:
+    """Load the files into an on-disk Oxigraph store, one named graph each (reused if done)."""
+    marker = location / ".bench-loaded"
+    if marker.exists():
+        return float(marker.read_text())
+    location.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    for folder in (ontology, data):
+        for path in turtle_files(folder):
+            command = [
+                str(BIN / "oxigraph"),
+                "load",
+                "--location",
+                str(location),
+                "--file",
+                str(path),
+                "--graph",
+                str(graph_iri_for(path, folder)),
+            ]
+            with open(log, "ab") as handle:
+                done = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, check=False)
+            if done.returncode:
+                raise ServerError(f"oxigraph load failed on {path.name}: {_tail(log)}")
+    seconds = time.perf_counter() - began
+    marker.write_text(f"{seconds:.3f}")
+    return seconds
+
+
+def start_oxigraph(location: Path, log: Path, *, timeout: float) -> Server:
+    """Oxigraph server, read-only, on the loaded store, the default graph being the union."""
+    port = free_port()
+    command = [
+        str(BIN / "oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"{HOST}:{port}",
+        "--union-default-graph",
+        "--timeout-s",
+        str(QUERY_TIMEOUT),
+    ]
+    ready = "/query?query=" + quote(ASK_QUERY)
+    return start("Oxigraph server", command, port, "/query", log, ready_path=ready, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Memory of a process tree, in bytes: the sum of RSS (shared pages counted per process)
+    and of PSS (shared pages divided among their users)."""
+
+    rss: int
+    pss: int
+    processes: int
+
+
+def memory(pid: int) -> Memory:
+    """The memory of process ``pid`` and all its descendants."""
+    tree = _descendants(pid) | {pid}
+    rss = pss = 0
+    for member in tree:
+        fields = _rollup(member)
+        rss += fields.get("Rss", 0)
+        pss += fields.get("Pss", 0)
+    return Memory(rss * 1024, pss * 1024, len(tree))
+
+
+def _rollup(pid: int) -> dict[str, int]:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {}
+    fields = {}
+    for line in text.splitlines()[1:]:
+        key, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            fields[key] = int(rest.split()[0])
+    return fields
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            parent = _parent(entry)
+            if parent is not None:
+                children.setdefault(parent, []).append(int(entry.name))
+    found, queue = set(), [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.add(child)
+            queue.append(child)
+    return found
+
+
+def _parent(entry: Path) -> int | None:
+    try:
+        stat = (entry / "stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rpartition(")")[2].split()[1])

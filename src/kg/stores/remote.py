@@ -1,0 +1,530 @@
+"""The remote backend: any SPARQL 1.1 store over HTTP (Oxigraph server, Virtuoso, Fuseki …).
+
+Queries are checked locally first (nothing refused is ever sent), run on the store with our
+dataset named explicitly (the union of our named graphs, as in the embedded store), fetched in a
+format we convert faithfully (SPARQL JSON/XML results, N-Triples) and re-serialised by pyoxigraph
+in the format the client asked for. The time limit is ours: the HTTP call is abandoned at the
+deadline, and stores that accept a per-query timeout get it too. Differences between stores live
+in the :data:`DIALECTS` table. Endpoints and credentials come from the environment:
+
+* ``KG_STORE`` (or ``kg serve --store URL``): the SPARQL query URL;
+* ``KG_STORE_UPDATE_URL``, ``KG_STORE_GSP_URL``: update and Graph Store Protocol URLs, when they
+  are not the store's usual ones (derived from the query URL per dialect);
+* ``KG_STORE_USER``, ``KG_STORE_PASSWORD``: credentials (HTTP basic or digest), never options.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from http.client import HTTPException
+from typing import Any, NamedTuple
+
+import pyoxigraph as ox
+
+from kg.config import Settings
+from kg.formats import Format, Kind
+from kg.namespaces import GRAPH, PREFIXES
+from kg.stores import (
+    QueryError,
+    QueryForm,
+    QueryRequest,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+    guard,
+)
+from kg.stores.results import WRITERS
+
+REMOTE_SCHEMES = ("http://", "https://")
+HEALTH_TIMEOUT = 3.0  # seconds: /healthz must answer quickly even when the store hangs
+CACHE_SECONDS = 10.0  # how long the list of our graphs (and the data version) is reused
+CHUNK = 1 << 16
+BYTES_PER_ROW = 4096  # the response-size cap is max_rows rows of this size
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.5"
+STATUS_MESSAGE_CHARS = 500
+
+
+def open(settings: Settings) -> RemoteStore:  # the backend-table entry point
+    """The remote store named by ``settings.store`` (see :data:`kg.stores.BACKENDS`)."""
+    return RemoteStore.open(settings)
+
+
+def is_remote(store_setting: str) -> bool:
+    """Whether the ``store`` setting names a remote SPARQL store (an HTTP(S) URL)."""
+    return store_setting.startswith(REMOTE_SCHEMES)
+
+
+XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+
+
+def _same(body: bytes) -> bytes:
+    return body
+
+
+def _same_term(term: Any) -> Any:
+    return term
+
+
+def virtuoso_results(body: bytes) -> bytes:
+    """Virtuoso labels blank nodes ``nodeID://b1`` in SPARQL JSON: make them valid labels."""
+    return re.sub(rb'"nodeID://(\w+)"', rb'"\1"', body)
+
+
+def virtuoso_term(term: Any) -> Any:
+    """Virtuoso returns an ``xsd:duration`` as its number of seconds: write it as ISO 8601 again."""
+    if not isinstance(term, ox.Literal) or term.datatype.value != XSD_DURATION:
+        return term
+    try:
+        seconds = Decimal(term.value)
+    except InvalidOperation:
+        return term
+    return ox.Literal(seconds_to_duration(seconds), datatype=ox.NamedNode(XSD_DURATION))
+
+
+def seconds_to_duration(seconds: Decimal) -> str:
+    """``7200`` -> ``PT2H``; ``5400.5`` -> ``PT1H30M0.5S`` (days and up stay hours)."""
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(hours, "H"), (minutes, "M"), (secs.normalize(), "S")]
+    text = "".join(f"{int(v) if v == int(v) else v}{unit}" for v, unit in parts if v)
+    return f"{sign}PT{text or '0S'}"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between stores: where the Graph Store Protocol lives, timeouts, DESCRIBE,
+    and the repairs their answers need before pyoxigraph reads them faithfully."""
+
+    name: str
+    server_header: str  # prefix of the ``Server`` response header that identifies the store
+    gsp_path: str  # GSP URL relative to the query URL
+    update_path: str  # update URL relative to the query URL
+    timeout_param: str | None = None  # query parameter taking the time limit in milliseconds
+    describe_prologue: str = ""  # text put before a DESCRIBE query
+    timeout_states: tuple[str, ...] = ()  # ``X-SQL-State`` values meaning "ran out of time"
+    repair_results: Callable[[bytes], bytes] = _same  # applied to a SPARQL JSON body
+    repair_term: Callable[[Any], Any] = _same_term  # applied to every term read
+
+
+DIALECTS: tuple[Dialect, ...] = (
+    Dialect("oxigraph", "Oxigraph", "store", "update"),
+    # Virtuoso: its DESCRIBE adds incoming triples unless told to give the concise bounded
+    # description; with a timeout it answers 200 with *partial* results ("anytime query") and
+    # says so in X-SQL-State, which we turn into a timeout rather than a wrong answer.
+    Dialect(
+        "virtuoso",
+        "Virtuoso",
+        "sparql-graph-crud-auth",
+        "sparql",
+        "timeout",
+        'define sql:describe-mode "CBD"\n',
+        ("S1TAT", "S1T00"),
+        virtuoso_results,
+        virtuoso_term,
+    ),
+    Dialect("generic", "", "store", "update"),
+)
+GENERIC = DIALECTS[-1]
+
+
+def dialect_for(server_header: str) -> Dialect:
+    """The dialect whose ``Server`` header prefix matches; the generic one otherwise."""
+    return next(
+        (d for d in DIALECTS if d.server_header and server_header.startswith(d.server_header)),
+        GENERIC,
+    )
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The store's URLs and credentials."""
+
+    query: str
+    update: str | None = None
+    gsp: str | None = None
+    user: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, environ: Mapping[str, str] | None = None
+    ) -> Endpoints:
+        """The query URL from ``settings.store``, the rest from ``KG_STORE_*`` variables."""
+        env = os.environ if environ is None else environ
+        return cls(
+            settings.store,
+            env.get("KG_STORE_UPDATE_URL") or None,
+            env.get("KG_STORE_GSP_URL") or None,
+            env.get("KG_STORE_USER") or None,
+            env.get("KG_STORE_PASSWORD") or None,
+        )
+
+    def resolved(self, dialect: Dialect) -> Endpoints:
+        """These endpoints with the update and GSP URLs filled in from ``dialect``."""
+        return replace(
+            self,
+            update=self.update or urllib.parse.urljoin(self.query, dialect.update_path),
+            gsp=self.gsp or urllib.parse.urljoin(self.query, dialect.gsp_path),
+        )
+
+
+class Response(NamedTuple):
+    """A store's answer: status, headers (lower-case names) and body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+class HttpClient:
+    """HTTP calls with a hard deadline, a size cap, and credentials (basic or digest)."""
+
+    def __init__(self, endpoints: Endpoints):
+        handlers: list[urllib.request.BaseHandler] = []
+        if endpoints.user is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in (endpoints.query, endpoints.update, endpoints.gsp):
+                if url:  # the whole server: the GSP URL may only be known after first contact
+                    root = urllib.parse.urljoin(url, "/")
+                    passwords.add_password(None, root, endpoints.user, endpoints.password or "")
+            handlers += [
+                urllib.request.HTTPDigestAuthHandler(passwords),
+                urllib.request.HTTPBasicAuthHandler(passwords),
+            ]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        timeout: float,
+        max_bytes: int | None = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send one request; raise :class:`QueryTimeout` past ``timeout`` seconds in all."""
+        deadline = time.monotonic() + timeout
+        request = urllib.request.Request(url, body, dict(headers or {}), method=method)
+        try:
+            with self._open(request, timeout) as answer:
+                data = _read_until(answer, deadline, max_bytes)
+                return Response(answer.status, _lower(answer.headers), data)
+        except urllib.error.HTTPError as error:
+            return Response(
+                error.code, _lower(error.headers), _read_until(error, deadline, 1 << 20)
+            )
+        except TimeoutError as error:
+            raise QueryTimeout(f"the store did not answer within {timeout:g} s") from error
+        except (urllib.error.URLError, HTTPException, OSError) as error:
+            raise StoreUnavailable("the store cannot be reached") from error
+        except ValueError as error:  # urllib: an authentication scheme it cannot answer
+            raise StoreUnavailable(f"cannot authenticate to the store: {error}") from error
+
+    def _open(self, request: urllib.request.Request, timeout: float):  # type: ignore[no-untyped-def]
+        return self._opener.open(request, timeout=timeout)
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    """Header names in lower case (``headers`` is an ``email.message.Message`` or None)."""
+    return {name.lower(): value for name, value in (headers or {}).items()}
+
+
+def _read_until(answer: object, deadline: float, max_bytes: int | None) -> bytes:
+    """Read a response body in chunks, giving up at ``deadline`` or past ``max_bytes``."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := answer.read(CHUNK):  # type: ignore[attr-defined]
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise QueryTimeout("the store's answer took longer than the time limit")
+        if max_bytes is not None and size > max_bytes:
+            raise ResultTooLarge("the result is too large; add a LIMIT to the query")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _status_error(response: Response, dialect: Dialect) -> Exception | None:
+    """The exception a store's error status stands for (None when it is a success)."""
+    if response.headers.get("x-sql-state") in dialect.timeout_states:
+        return QueryTimeout("the query ran past the time limit on the store")
+    if 200 <= response.status < 300:
+        return None
+    message = response.body.decode("utf-8", "replace").strip()[:STATUS_MESSAGE_CHARS]
+    if response.status == 400:
+        return QueryError(f"the store rejected the query: {message}")
+    if response.status in (401, 403):
+        return StoreUnavailable("the store refused our credentials (KG_STORE_USER/PASSWORD)")
+    if "timed out" in message.lower() or "timeout" in message.lower():
+        return QueryTimeout("the query ran past the time limit on the store")
+    return StoreUnavailable(f"the store failed (HTTP {response.status})")
+
+
+class RemoteStore:
+    """A SPARQL 1.1 store over HTTP behind the store protocol."""
+
+    def __init__(
+        self, settings: Settings, endpoints: Endpoints, *, client: HttpClient | None = None
+    ):
+        self._settings = settings
+        self._endpoints = endpoints
+        self._client = client or HttpClient(endpoints)
+        self._parser = ox.Store()  # empty: finds a query's form without data
+        self._dialect: Dialect | None = None
+        self._graphs: tuple[str, ...] = ()
+        self._version = "unknown"
+        self._checked_at = float("-inf")
+
+    @classmethod
+    def open(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> RemoteStore:
+        """The store at ``settings.store``; it need not answer yet (``/healthz`` tells)."""
+        return cls(settings, Endpoints.from_settings(settings, environ))
+
+    @property
+    def endpoints(self) -> Endpoints:
+        """The store's URLs, update and GSP filled in once the store has answered."""
+        return self._endpoints.resolved(self._dialect or GENERIC)
+
+    @property
+    def dialect(self) -> Dialect:
+        """The dialect of the store, learnt from its ``Server`` header on first contact."""
+        return self._dialect or GENERIC
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def client(self) -> HttpClient:
+        return self._client
+
+    @property
+    def version(self) -> str:
+        with contextlib.suppress(StoreUnavailable, QueryTimeout):
+            self._refresh(self._health_timeout)
+        return self._version
+
+    def inspect(self, query: str) -> guard.QueryInfo:
+        """The guard's findings on ``query``, parsed here in full: nothing malformed is sent."""
+        info = guard.inspect(query, max_length=self._settings.max_query_length)
+        try:
+            self._parser.query(query)
+        except SyntaxError as error:
+            raise QueryError(str(error)) from None
+        return info
+
+    def query_form(self, query: str) -> QueryForm:
+        return self.inspect(query).form
+
+    def query(self, request: QueryRequest, fmt: Format, *, timeout: float | None = None) -> bytes:
+        info = self.inspect(request.query)
+        if (fmt.kind is Kind.RDF) != info.form.returns_graph:
+            raise QueryError(f"{fmt.name} cannot carry the result of a {info.form.value} query")
+        limit = self._settings.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit  # one limit for all the calls this query makes
+        self._check_dataset(request, info, limit)
+        self._refresh(limit)
+        remaining = deadline - time.monotonic()
+        response = self._send(request.query, self._dataset(request, info), remaining, info.form)
+        return convert(response, fmt, info.form, self._settings.max_rows, self.dialect)
+
+    def graph_names(self) -> list[str]:
+        self._refresh(self._settings.timeout)
+        return list(self._graphs)
+
+    @property
+    def _health_timeout(self) -> float:
+        return min(HEALTH_TIMEOUT, self._settings.timeout)
+
+    def healthy(self) -> bool:
+        try:
+            self._probe(self._health_timeout)
+        except (StoreUnavailable, QueryTimeout):
+            return False
+        return True
+
+    def close(self) -> None:
+        pass
+
+    def select(self, query: str, *, timeout: float | None = None) -> list[dict[str, Any]]:
+        """Run a SELECT of our own (no dataset added) and return rows of pyoxigraph terms."""
+        response = self._send(query, (), timeout or self._settings.timeout, QueryForm.SELECT)
+        try:
+            solutions = _parse_results(response, self.dialect)
+            assert isinstance(solutions, ox.QuerySolutions)
+            names = [variable.value for variable in solutions.variables]
+            return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+        except SyntaxError as error:
+            raise StoreUnavailable(f"the store's answer could not be read: {error}") from error
+
+    def _probe(self, timeout: float) -> None:
+        """Ask the store ``ASK {}``; learn its dialect; raise if it does not answer."""
+        self._send("ASK {}", (), timeout, QueryForm.ASK)
+
+    def _refresh(self, timeout: float) -> None:
+        """Re-read our graphs and their sizes (the data version) when the cache has expired.
+
+        If the store does not answer, the last list known is kept for another period; without
+        one the error is raised (the caller answers 503).
+        """
+        if time.monotonic() - self._checked_at < CACHE_SECONDS:
+            return
+        try:
+            rows = self.select(GRAPH_SIZES_QUERY, timeout=timeout)
+        except (StoreUnavailable, QueryTimeout):
+            if not self._graphs:
+                raise
+            self._checked_at = time.monotonic()
+            return
+        sizes = sorted((str(row["g"].value), str(row["n"].value)) for row in rows)
+        self._graphs = tuple(name for name, _ in sizes)
+        self._version = hashlib.sha256(repr(sizes).encode()).hexdigest()[:16]
+        self._checked_at = time.monotonic()
+
+    def _check_dataset(self, request: QueryRequest, info: guard.QueryInfo, limit: float) -> None:
+        """Refuse unknown graphs; one outside our graph namespace without asking the store."""
+        named = (*request.default_graph_uris, *request.named_graph_uris)
+        named += (*info.from_graphs, *info.from_named_graphs)
+        if not named:
+            return
+        if all(iri.startswith(str(GRAPH)) for iri in named):
+            self._refresh(limit)
+            guard.check_dataset(request, info, self._graphs)
+        else:
+            guard.check_dataset(request, info, ())
+
+    def _dataset(self, request: QueryRequest, info: guard.QueryInfo) -> list[tuple[str, str]]:
+        """The protocol dataset to send: the client's, else the query's FROM, else all ours.
+
+        The dataset is always named explicitly, so every store sees the same one: our graphs'
+        union as default graph (Virtuoso's implicit default graph also holds its system graphs,
+        Fuseki's none), and FROM honoured (Oxigraph server ignores it under
+        ``--union-default-graph``). An empty part is named by a graph that never holds data.
+        """
+        if request.default_graph_uris or request.named_graph_uris:
+            default, named = request.default_graph_uris, request.named_graph_uris
+        elif info.has_dataset:
+            default, named = info.from_graphs, info.from_named_graphs
+        else:
+            default = named = self._graphs
+        return [
+            *(("default-graph-uri", iri) for iri in default or (EMPTY_GRAPH,)),
+            *(("named-graph-uri", iri) for iri in named or (EMPTY_GRAPH,)),
+        ]
+
+    def _send(
+        self, query: str, params: Sequence[tuple[str, str]], limit: float, form: QueryForm
+    ) -> Response:
+        """POST ``query`` (form-encoded) to the query URL and check the answer's status."""
+        dialect = self._dialect or GENERIC
+        if form is QueryForm.DESCRIBE:
+            query = dialect.describe_prologue + query
+        fields = [("query", query), *params]
+        if dialect.timeout_param:
+            fields.append((dialect.timeout_param, str(max(1, round(limit * 1000)))))
+        response = self._client.send(
+            "POST",
+            self._endpoints.query,
+            timeout=limit,
+            max_bytes=self._settings.max_rows * BYTES_PER_ROW,
+            body=urllib.parse.urlencode(fields).encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": GRAPH_ACCEPT if form.returns_graph else RESULTS_ACCEPT,
+            },
+        )
+        if self._dialect is None and 200 <= response.status < 300:
+            self._dialect = dialect_for(response.headers.get("server", ""))
+        error = _status_error(response, dialect)
+        if error is not None:
+            raise error
+        return response
+
+
+EMPTY_GRAPH = str(GRAPH["none"])  # names an empty part of a dataset (no file is called that)
+GRAPH_SIZES_QUERY = f"""
+SELECT ?g (COUNT(*) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
+}} GROUP BY ?g
+"""
+
+
+def _parse_results(response: Response, dialect: Dialect) -> ox.QuerySolutions | ox.QueryBoolean:
+    """The store's SELECT/ASK answer, parsed whatever supported format it chose."""
+    fmt = ox.QueryResultsFormat.from_media_type(response.media_type)
+    if fmt is None:
+        raise StoreUnavailable(
+            f"the store answered in an unexpected format ({response.media_type})"
+        )
+    body = (
+        dialect.repair_results(response.body)
+        if fmt == ox.QueryResultsFormat.JSON
+        else response.body
+    )
+    return ox.parse_query_results(body, fmt)
+
+
+def _parse_triples(response: Response, dialect: Dialect) -> list[ox.Triple]:
+    """The store's CONSTRUCT/DESCRIBE answer as a list of triples."""
+    fmt = ox.RdfFormat.from_media_type(response.media_type)
+    if fmt is None:
+        raise StoreUnavailable(
+            f"the store answered in an unexpected format ({response.media_type})"
+        )
+    fix = dialect.repair_term
+    return [ox.Triple(q.subject, q.predicate, fix(q.object)) for q in ox.parse(response.body, fmt)]
+
+
+def convert(
+    response: Response, fmt: Format, form: QueryForm, max_rows: int, dialect: Dialect = GENERIC
+) -> bytes:
+    """Re-serialise the store's answer in ``fmt``, as the embedded store writes it; cap rows."""
+    try:
+        if form.returns_graph:
+            return _write_triples(_parse_triples(response, dialect), fmt, max_rows)
+        return _write_results(_parse_results(response, dialect), fmt, max_rows, dialect)
+    except SyntaxError as error:
+        raise StoreUnavailable(f"the store's answer could not be read: {error}") from error
+
+
+def _write_triples(triples: list[ox.Triple], fmt: Format, max_rows: int) -> bytes:
+    _check_size(len(triples), max_rows)
+    items: list[ox.Triple] | list[ox.Quad] = triples
+    if fmt.datasets:
+        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    body = ox.serialize(items, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+    return body or b""
+
+
+def _write_results(
+    results: ox.QuerySolutions | ox.QueryBoolean, fmt: Format, max_rows: int, dialect: Dialect
+) -> bytes:
+    if isinstance(results, ox.QueryBoolean):
+        return results.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
+    variables = [variable.value for variable in results.variables]
+    fix = dialect.repair_term
+    rows = [tuple(fix(term) for term in solution) for solution in results]
+    _check_size(len(rows), max_rows)
+    return WRITERS[fmt.oxigraph](variables, rows)  # type: ignore[index]
+
+
+def _check_size(rows: int, max_rows: int) -> None:
+    if rows > max_rows:
+        raise ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT to the query")

@@ -1,0 +1,118 @@
+"""The home page (``/``) and one paginated page per class (``/class/{name}?page=N``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, request
+from rdflib import URIRef
+from rdflib.namespace import OWL, RDF
+
+from kg.describe import count_instances, instances, local_href, pick_label
+from kg.export import DUMP_FORMATS, dump_filename
+from kg.formats import FORMATS_BY_NAME
+from kg.namespaces import OKG
+from kg.void import dataset_stats
+from kg.web import get_store
+from kg.web.errors import error_response
+from kg.web.rendering import (
+    base_iri,
+    cached_ontology,
+    cached_response,
+    cached_term_labels,
+    html_response,
+    memo,
+    ontology_iri,
+)
+
+bp = Blueprint("pages", __name__)
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ClassEntry:
+    """A class of the index on the home page."""
+
+    name: str
+    iri: str
+    label: str
+    label_zh: str | None
+    instances: int
+
+
+def class_entries() -> list[ClassEntry]:
+    """Every class of the ontology with its number of instances (subclasses included)."""
+    store, labels, namespace = get_store(), cached_term_labels(), ontology_iri() + "#"
+    classes = sorted(
+        c
+        for c in cached_ontology().subjects(RDF.type, OWL.Class)
+        if isinstance(c, URIRef) and c.startswith(namespace)
+    )
+    return [
+        ClassEntry(
+            name=c[len(namespace) :],
+            iri=str(c),
+            label=pick_label(labels.get(c, {})) or c[len(namespace) :],
+            label_zh=labels.get(c, {}).get("zh"),
+            instances=count_instances(store, str(c)),
+        )
+        for c in classes
+    ]
+
+
+def dump_links() -> list[tuple[str, str]]:
+    """(href, format name) of each compressed dump."""
+    return [
+        ("/dumps/" + dump_filename(FORMATS_BY_NAME[name], compressed=True), name)
+        for name in DUMP_FORMATS
+    ]
+
+
+@bp.get("/")
+def home() -> Response:
+    """What the dataset is, its counts and where to go next."""
+    return cached_response("home", home_page)
+
+
+def home_page() -> Response:
+    """The home page."""
+    store = get_store()
+    stats = memo("stats", lambda: dataset_stats(store, base_iri() + "id/"))
+    classes = memo("class_entries", class_entries)
+    sources = instances(store, str(OKG.SourceDocument))
+    return html_response(
+        "home.html",
+        stats=stats,
+        classes=classes,
+        sources=[(local_href(s.iri, base_iri()), s) for s in sources],
+        dumps=dump_links(),
+    )
+
+
+def page_number() -> int | None:
+    """The ``page`` query parameter (default 1); None when it is not a positive integer."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else None
+
+
+@bp.get("/class/<name>")
+def class_page(name: str) -> Response:
+    """The instances of one class, ``PAGE_SIZE`` per page, sorted by label."""
+    entry = next((c for c in memo("class_entries", class_entries) if c.name == name), None)
+    if entry is None:
+        return html_response("not_found.html", 404, iri=ontology_iri() + "#" + name)
+    page = page_number()
+    if page is None:
+        return error_response(400, "Bad Request", "'page' must be a positive integer")
+    last = max(1, -(-entry.instances // PAGE_SIZE))
+    if page > last:
+        return error_response(404, "Not Found", f"page {page} is past the last page ({last})")
+    return cached_response(f"class:{name}:{page}", lambda: class_listing(entry, page, last))
+
+
+def class_listing(entry: ClassEntry, page: int, last: int) -> Response:
+    """Page ``page`` of the instances of ``entry``."""
+    items = instances(get_store(), entry.iri, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    links = [(local_href(item.iri, base_iri()), item) for item in items]
+    return html_response("class.html", entry=entry, items=links, page=page, last=last)

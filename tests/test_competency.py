@@ -1,0 +1,233 @@
+"""Each competency question (product.md) answered by its queries/cqNN-*.rq file.
+
+Every query runs twice — on the embedded Oxigraph store and with rdflib over the union graph — and
+both engines must agree. The expected answers are the article's (sources/000_bb7817d47544a525.txt).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.term import Node
+
+from kg.config import Settings
+from kg.loading import graph_sources, union_graph
+from kg.namespaces import ID
+from kg.stores import Store, select_rows
+
+Row = dict[str, object]
+QUESTION_COUNT = 12
+
+
+def py(term: Node) -> object:
+    """A result term as a plain Python value: literals converted, IRIs as str."""
+    return term.toPython() if isinstance(term, Literal) else str(term)
+
+
+def iri(kind: str, slug: str) -> str:
+    return str(ID[f"{kind}/{slug}"])
+
+
+@pytest.fixture(scope="module")
+def union(settings: Settings) -> Graph:
+    return union_graph(graph_sources(settings))
+
+
+@pytest.fixture(scope="module")
+def query_files(settings: Settings) -> dict[int, Path]:
+    files = sorted(settings.queries_dir.glob("cq*.rq"))
+    return {int(re.match(r"cq(\d+)-", path.name)[1]): path for path in files}  # type: ignore[index]
+
+
+@pytest.fixture
+def answer(store: Store, union: Graph, query_files: dict[int, Path]):  # type: ignore[no-untyped-def]
+    """Run question ``number`` on both engines, check they agree, return the store's rows."""
+
+    def run(number: int) -> list[Row]:
+        query = query_files[number].read_text(encoding="utf-8")
+        rows = [{k: py(v) for k, v in row.items()} for row in select_rows(store, query)]
+        by_rdflib = [
+            {str(k): py(v) for k, v in row.asdict().items() if v is not None}
+            for row in union.query(query)
+        ]
+        assert rows == by_rdflib
+        return rows
+
+    return run
+
+
+def column(rows: list[Row], name: str) -> list[object]:
+    return [row.get(name) for row in rows]
+
+
+def test_one_query_per_question_with_the_header(query_files: dict[int, Path]) -> None:
+    assert sorted(query_files) == list(range(1, QUESTION_COUNT + 1))
+    for path in query_files.values():
+        first, second = path.read_text(encoding="utf-8").splitlines()[:2]
+        assert re.fullmatch(r"# Question: \S.*\?|# Question: \S.*\.", first), path.name
+        assert re.fullmatch(r"# 问题: \S.*", second), path.name
+
+
+def test_cq01_officials_with_offices_and_regions(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(1)
+    found = {(r["official"], r["office"], r["region"]) for r in rows}
+    expected = {
+        ("ma-hongsheng", "head-of-doumen-district", "doumen-district"),
+        ("song-junhua", "deputy-head-of-zigui-county", "zigui-county"),
+        ("li-qiang", "deputy-mayor-of-wuhan", "wuhan"),
+        ("wu-zuyun", "secretary-of-cpc-qianjiang-municipal-committee", "qianjiang"),
+        (
+            "yao-yingjiu",
+            "member-of-standing-committee-of-cpc-zhijiang-municipal-committee",
+            "zhijiang",
+        ),
+        (
+            "ding-jianhua",
+            "second-level-inspector-of-beijing-municipal-bureau-of-commerce",
+            "beijing",
+        ),
+        ("liu-meiying", "deputy-director-of-beijing-municipal-bureau-of-commerce", "beijing"),
+        (
+            "qing-zhaokun",
+            "member-of-standing-committee-of-cpc-mentougou-district-committee",
+            "mentougou-district",
+        ),
+        ("qing-zhaokun", "deputy-head-of-mentougou-district", "mentougou-district"),
+        ("lu-fangzhou", "secretary-of-cpc-jiading-district-committee", "jiading-district"),
+        ("lu-fangzhou", "head-of-jiading-district", "jiading-district"),
+        ("panyu-district-head", "head-of-panyu-district", "panyu-district"),
+        ("he-jianwen", "head-of-huangpi-district", "huangpi-district"),
+    }
+    assert found == {
+        (iri("official", p), iri("office", o), iri("region", r)) for p, o, r in expected
+    }
+    assert len(rows) == len(expected)
+    assert iri("official", "chen-ping") not in column(rows, "official")  # spoke, sold nothing
+    assert column(rows, "officialLabel") == sorted(column(rows, "officialLabel"))  # type: ignore[type-var]
+
+
+def test_cq02_aviation_broadcasts_and_aircraft(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(2)
+    # "sold it. 20 aircraft" (Doumen); "three buyers ... placed orders for 'Made in Wuhan' aircraft"
+    assert {(r["broadcast"], r["units"]) for r in rows} == {
+        (iri("broadcast", "2020-05-doumen"), 20),
+        (iri("broadcast", "2020-05-29-huangpi"), 3),
+    }
+
+
+def test_cq03_sales_per_province(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(3)
+    # Wuhan: "reached 17.93 million yuan"; Huangpi (in Wuhan): "7 million yuan in just one hour"
+    assert [(r["province"], r["totalSalesCNY"], r["figureCount"]) for r in rows] == [
+        (iri("region", "hubei"), Decimal(17_930_000 + 7_000_000), 2)
+    ]
+
+
+def test_cq04_april_2020_broadcasts_in_date_order(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(4)
+    found = [(str(r["date"]), r["broadcast"], r.get("platformLabel"), r["host"]) for r in rows]
+    assert found == [
+        ("2020-04-08", iri("broadcast", "2020-04-08-wuhan"), None, iri("official", "li-qiang")),
+        (
+            "2020-04-22",
+            iri("broadcast", "2020-04-22-beijing"),
+            "Taobao",
+            iri("official", "ding-jianhua"),
+        ),
+    ]
+
+
+def test_cq05_products_of_wuhan_companies(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(5)
+    # IPASON is one of the "Huangbei enterprises" (Huangpi is in Wuhan); Qianji Cake is a
+    # "Wuhan specialty product".
+    assert {(r["product"], r["company"]) for r in rows} == {
+        (iri("product", "ipason-custom-computers"), iri("organization", "ipason")),
+        (iri("product", "qianji-cakes"), iri("organization", "qianji")),
+    }
+
+
+def test_cq06_largest_audience(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(6)
+    # "the total number of live viewers exceeded 2.52 million" beats "nearly 2 million" and
+    # "more than 1 million".
+    assert [(r["broadcast"], r["viewers"], r["qualifierLabel"]) for r in rows] == [
+        (iri("broadcast", "2020-04-08-wuhan"), 2_520_000, "more than")
+    ]
+
+
+def test_cq07_officials_with_several_offices(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(7)
+    offices: dict[object, set[object]] = {}
+    for row in rows:
+        offices.setdefault(row["official"], set()).add(row["office"])
+        assert row["officeCount"] == 2
+    assert offices == {
+        iri("official", "lu-fangzhou"): {
+            iri("office", "secretary-of-cpc-jiading-district-committee"),
+            iri("office", "head-of-jiading-district"),
+        },
+        iri("official", "qing-zhaokun"): {
+            iri("office", "member-of-standing-committee-of-cpc-mentougou-district-committee"),
+            iri("office", "deputy-head-of-mentougou-district"),
+        },
+    }
+
+
+def test_cq08_figure_source_and_sentence(answer, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(8)
+    article = (settings.queries_dir.parent / "sources" / "000_bb7817d47544a525.txt").read_text(
+        encoding="utf-8"
+    )
+    assert all(row["sentence"] in article for row in rows)
+    assert {row["source"] for row in rows} == {iri("source", "bb7817d47544a525-en")}
+    wuhan_sales = [r for r in rows if r["figure"] == iri("figure", "2020-04-08-wuhan-sales")]
+    assert [r["sentence"] for r in wuhan_sales] == [
+        "As of 24:00 on April 8, the total number of live viewers exceeded 2.52 million, and "
+        "the total sales of brought goods reached 17.93 million yuan."
+    ]
+    assert len({row["figure"] for row in rows}) == 15
+
+
+def test_cq09_regions_within_hubei(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(9)
+    # Zigui County and Zhijiang are in Yichang; Qianjiang is directly under Hubei; Huangpi in Wuhan.
+    slugs = ["huangpi-district", "qianjiang", "wuhan", "yichang", "zhijiang", "zigui-county"]
+    assert sorted(column(rows, "region")) == sorted(iri("region", slug) for slug in slugs)  # type: ignore[type-var]
+
+
+def test_cq10_broadcasts_per_platform(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(10)
+    # Ding Jianhua (22 April) and Liu Meiying (14 May) in "the Taobao live broadcast room"
+    assert [(r["platform"], r["broadcastCount"]) for r in rows] == [
+        (iri("organization", "taobao"), 2)
+    ]
+
+
+def test_cq11_speakers_without_broadcast(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(11)
+    assert column(rows, "official") == [iri("official", "chen-ping")]
+    assert "State Council" in str(rows[0]["statedAt"])
+
+
+def test_cq12_lower_bound_figures(answer) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(12)
+    # "over 60,000 catties", "exceeded 2.52 million", "more than 150 city and county heads",
+    # "exceeded 110 million orders", "exceeded 7 100 million pounds", "more than 1 million
+    # netizens", "more than 60 products"
+    assert sorted((r["value"], r["unitLabel"]) for r in rows) == sorted(  # type: ignore[type-var]
+        [
+            (60_000, "jin (catty, 0.5 kg)"),
+            (2_520_000, "viewer"),
+            (150, "person"),
+            (110_000_000, "order"),
+            (700_000_000, "jin (catty, 0.5 kg)"),
+            (1_000_000, "viewer"),
+            (60, "product (item of a list)"),
+        ]
+    )
+    assert {r["qualifierLabel"] for r in rows} == {"more than"}

@@ -1,0 +1,127 @@
+"""``kg serve``: validation before serving (cached), the persistent store, gunicorn options."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from serving import fetch
+from sparql_data import PREFIX, write_dataset
+
+from kg.config import Settings
+from kg.formats import FORMATS_BY_NAME
+from kg.loading import LoadError
+from kg.server import bind_address, gunicorn_options, validate_cached
+from kg.stores import QueryRequest, embedded
+from kg.stores.embedded import VERSION_STAMP, EmbeddedStore
+
+KG = str(Path(sys.executable).with_name("kg"))
+SHAPE = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:NameShape a sh:NodeShape ; sh:targetSubjectsOf ex:name ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount {max} ] .
+"""
+NAMES = PREFIX + "SELECT ?name WHERE { ?s ex:name ?name }"
+
+
+def with_shape(root: Path, max_names: int) -> Settings:
+    settings = write_dataset(root)
+    (settings.shapes_dir / "names.ttl").write_text(SHAPE.replace("{max}", str(max_names)))
+    return settings
+
+
+def test_a_conforming_result_is_cached_while_sources_are_unchanged(tmp_path: Path) -> None:
+    settings = with_shape(tmp_path / "graph", max_names=2)
+    cache = tmp_path / "cache"
+    assert validate_cached(settings, cache) == (True, "validation: conforms")
+    assert validate_cached(settings, cache)[1].endswith("(cached result, sources unchanged)")
+    (settings.shapes_dir / "names.ttl").write_text(SHAPE.replace("{max}", "1"))
+    conforms, report = validate_cached(settings, cache)
+    assert not conforms and "Violation" in report
+
+
+def test_serve_refuses_a_non_conforming_graph(tmp_path: Path) -> None:
+    settings = with_shape(tmp_path, max_names=1)
+    folders = ["--data", settings.data_dir, "--ontology", settings.ontology_dir]
+    result = subprocess.run(
+        [KG, "serve", "--port", "0", *map(str, folders), "--shapes", str(settings.shapes_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Violation" in result.stderr and "--no-validate" in result.stderr
+    assert "Serving" not in result.stdout
+
+
+def names(store: EmbeddedStore) -> set[str]:
+    body = store.query(QueryRequest(NAMES), FORMATS_BY_NAME["json"])
+    return {row["name"]["value"] for row in json.loads(body)["results"]["bindings"]}
+
+
+def test_the_persistent_store_is_reused_and_rebuilt_when_sources_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = write_dataset(tmp_path / "graph").replace(store=str(tmp_path / "db"))
+    loads: list[Settings] = []  # never keep the store itself: it holds the RocksDB lock
+    real_load = embedded.load_into
+
+    def counting_load(store: object, settings: Settings) -> None:
+        loads.append(settings)
+        real_load(store, settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embedded, "load_into", counting_load)
+    first = EmbeddedStore.open(settings)
+    assert "Carol\nline two" in names(first)
+    second = EmbeddedStore.open(settings)
+    assert (len(loads), second.version) == (1, first.version)
+    first.close()
+    second.close()
+    del first, second
+    extra = settings.data_dir / "extra.ttl"
+    extra.write_text('<http://example.org/dan> <http://example.org/name> "Dan" .')
+    third = EmbeddedStore.open(settings)
+    assert len(loads) == 2
+    assert (tmp_path / "db" / VERSION_STAMP).read_text().strip() == third.version
+    assert "Dan" in names(third) and "Carol\nline two" not in names(third)
+
+
+def test_a_folder_that_is_not_a_store_is_never_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "notes.txt").write_text("keep me")
+    settings = write_dataset(tmp_path / "graph").replace(store=str(tmp_path / "precious"))
+    with pytest.raises(LoadError, match="refusing"):
+        EmbeddedStore.open(settings)
+    assert (tmp_path / "precious" / "notes.txt").read_text() == "keep me"
+
+
+def test_serving_a_persistent_store(
+    kg_server: Callable[..., str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("persistent")
+    settings = write_dataset(root / "graph")
+    folders = ["--data", str(settings.data_dir), "--ontology", str(settings.ontology_dir)]
+    url = kg_server(*folders, "--store", str(root / "db"), "--no-validate", "--workers", "2")
+    for _ in range(4):  # several requests: both workers open the store read-only
+        reply = fetch(f"{url}sparql?{urlencode({'query': NAMES})}")
+        assert reply.status == 200
+        assert len(json.loads(reply.body)["results"]["bindings"]) == 5
+
+
+@pytest.mark.parametrize(("host", "bind"), [("127.0.0.1", "127.0.0.1:8000"), ("::1", "[::1]:8000")])
+def test_bind_address(host: str, bind: str) -> None:
+    assert bind_address(host, 8000) == bind
+
+
+def test_gunicorn_options_follow_the_settings() -> None:
+    options = gunicorn_options(Settings(workers=3, timeout=5, port=9999))
+    assert options["workers"] == 3 and options["bind"] == "127.0.0.1:9999"
+    assert options["preload_app"] is True and options["worker_class"] == "sync"
+    assert options["timeout"] > 5  # gunicorn's heartbeat is only a backstop behind the query limit
