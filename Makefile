@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint validate bench clean
+.PHONY: serve test lint validate bench vendor clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+vendor:
+	bash frontend/build.sh
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -12,9 +12,11 @@ import gc
 import importlib.metadata
 import os
 import platform
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +38,7 @@ class Plan:
 
     repeats: int  # timed runs of each query in process (our store; rdflib stops at slow ones)
     rdflib_repeats: int
-    rdflib_budget: float  # seconds before an rdflib run is killed
+    budget: float  # seconds before an in-process run is killed (our store: all its runs)
     duration: float  # seconds of each HTTP load phase
     max_requests: int  # requests of each HTTP load phase at most
     clients: int
@@ -54,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter load phases")
     parser.add_argument("--seed", type=int, default=20200408, help="seed of the generator")
     parser.add_argument("--only", choices=("inprocess", "http"), help="run one harness only")
-    parser.add_argument("--rdflib-budget", type=float, help="seconds per rdflib run (default 30)")
+    parser.add_argument(
+        "--budget", type=float, help="seconds per in-process run before it is killed (default 30)"
+    )
     parser.add_argument("--duration", type=float, help="seconds per HTTP load phase (default 10)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
     parser.add_argument("--workers", type=int, default=2, help="kg serve worker processes")
@@ -77,7 +81,7 @@ def plan_for(args: argparse.Namespace) -> Plan:
     return Plan(
         repeats=3 if quick else 5,
         rdflib_repeats=2 if quick else 3,
-        rdflib_budget=args.rdflib_budget or (10.0 if quick else 30.0),
+        budget=args.budget or (10.0 if quick else 30.0),
         duration=args.duration or (3.0 if quick else 10.0),
         max_requests=2_000 if quick else 20_000,
         clients=args.clients,
@@ -88,6 +92,7 @@ def plan_for(args: argparse.Namespace) -> Plan:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds: servers get stopped
     plan = plan_for(args)
     default_sizes = "10000,100000" if args.quick else "10000,100000,1000000"
     sizes = [int(size.replace("_", "")) for size in (args.sizes or default_sizes).split(",")]
@@ -97,9 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     began = time.perf_counter()
     results = [run_size(size, args, plan, mix) for size in sizes]
-    section = report.render(
-        results, header(args, plan, time.perf_counter() - began), plan.rdflib_budget
-    )
+    section = report.render(results, header(args, plan, time.perf_counter() - began), plan.budget)
     print(section)
     if not args.no_write:
         report.write(args.output, section)
@@ -131,7 +134,8 @@ def run_inprocess(result: report.SizeResult, folder: Path, plan: Plan, mix: list
     ontology, data = folder / "ontology", folder / "data"
     store, result.ours_load = inprocess.open_ours(ontology, data)
     result.queries = [
-        report.QueryResult(q.name, inprocess.run_ours(store, q, plan.repeats)) for q in mix
+        report.QueryResult(q.name, inprocess.run_ours(store, q, plan.repeats, plan.budget))
+        for q in mix
     ]
     store.close()
     del store
@@ -139,10 +143,10 @@ def run_inprocess(result: report.SizeResult, folder: Path, plan: Plan, mix: list
     _say(f"  ours loaded in {result.ours_load:.1f} s; loading rdflib")
     dataset, result.rdflib_load = inprocess.open_rdflib(ontology, data)
     for query, row in zip(mix, result.queries, strict=True):
-        row.rdflib = inprocess.run_rdflib(dataset, query, plan.rdflib_repeats, plan.rdflib_budget)
+        row.rdflib = inprocess.run_rdflib(dataset, query, plan.rdflib_repeats, plan.budget)
         _say(
-            f"  {query.name}: ours {report.ms(row.ours.median)} ms, "
-            f"rdflib {report.rdflib_cell(row.rdflib)} ms"
+            f"  {query.name}: ours {report.timing_cell(row.ours)}, "
+            f"rdflib {report.timing_cell(row.rdflib)}"
         )
     del dataset
     gc.collect()
@@ -155,31 +159,80 @@ def run_inprocess(result: report.SizeResult, folder: Path, plan: Plan, mix: list
 def run_http(
     result: report.SizeResult, folder: Path, logs: Path, plan: Plan, mix: list[Query]
 ) -> None:
-    """kg serve, then Oxigraph server, on the same files; never both at once."""
+    """kg serve, Oxigraph server in memory (also as kg serve's remote store), then Oxigraph
+    server on disk, on the same files; one server under load at a time."""
     ontology, data = folder / "ontology", folder / "data"
-    samples = result.manifest.samples
-    try:
-        kg = servers.start_kg(
-            ontology, data, logs / "kg.log", workers=plan.workers, timeout=plan.start_timeout
+    timeout, workers = plan.start_timeout, plan.workers
+
+    def kg(log: str, store: str = "memory") -> servers.Server:
+        return servers.start_kg(
+            ontology, data, logs / log, workers=workers, timeout=timeout, store=store
         )
-    except servers.ServerError as error:
-        result.notes.append(f"kg serve did not start: {_summary(error)}")
-    else:
-        result.servers["kg"] = measure(kg, plan, mix, samples, dereference=True)
-        kg.stop()
+
+    _measure_into(result, "kg", lambda: kg("kg.log"), plan, mix)
+    with _oxigraph_memory(ontology, data, logs, timeout, result.notes) as remote:
+        if remote is not None:
+            _measure_into(result, "oxigraph-memory", lambda: remote, plan, mix, stop=False)
+            url = f"http://{servers.HOST}:{remote.port}/query"
+            _measure_into(result, "kg-remote", lambda: kg("kg-remote.log", url), plan, mix)
     db = folder / "oxigraph-db"
     load_seconds = servers.load_oxigraph(ontology, data, db, logs / "oxigraph-load.log")
-    oxigraph = servers.start_oxigraph(db, logs / "oxigraph.log", timeout=plan.start_timeout)
-    measured = measure(oxigraph, plan, mix, samples, dereference=False)
-    measured.load_seconds = load_seconds
-    result.servers["oxigraph"] = measured
-    oxigraph.stop()
-    for server in result.servers.values():
-        for phase in (server.mix, server.lookups, server.dereference):
-            if phase and phase.errors:
-                result.notes.append(
-                    f"{server.name}: {phase.errors} errors, e.g. {phase.first_error}"
-                )
+
+    def on_disk() -> servers.Server:
+        return servers.start_oxigraph(db, logs / "oxigraph.log", timeout=timeout)
+
+    _measure_into(result, "oxigraph", on_disk, plan, mix)
+    if "oxigraph" in result.servers:
+        result.servers["oxigraph"].load_seconds = load_seconds
+    result.notes += [
+        f"{server.name}: {phase.errors} errors, e.g. {phase.first_error}"
+        for server in result.servers.values()
+        for phase in (server.mix, server.lookups, server.dereference)
+        if phase and phase.errors
+    ]
+
+
+def _measure_into(
+    result: report.SizeResult,
+    key: str,
+    start: Callable[[], servers.Server],
+    plan: Plan,
+    mix: list[Query],
+    *,
+    stop: bool = True,
+) -> None:
+    """Start a server, measure it into ``result.servers[key]``, stop it; failures become notes."""
+    server = None
+    try:
+        server = start()
+        dereference = key.startswith("kg")
+        result.servers[key] = measure(
+            server, plan, mix, result.manifest.samples, dereference=dereference
+        )
+    except servers.ServerError as error:
+        result.notes.append(f"{key}: {_summary(error)}")
+    finally:
+        if server is not None and stop:
+            server.stop()
+
+
+@contextmanager
+def _oxigraph_memory(
+    ontology: Path, data: Path, logs: Path, timeout: float, notes: list[str]
+) -> Iterator[servers.Server | None]:
+    """Oxigraph server in memory while the block runs (None, and a note, if it did not start)."""
+    try:
+        server = servers.start_oxigraph_memory(
+            ontology, data, logs / "oxigraph-memory.log", timeout=timeout
+        )
+    except servers.ServerError as error:
+        notes.append(f"oxigraph-memory: {_summary(error)}")
+        yield None
+        return
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def measure(
@@ -197,6 +250,8 @@ def measure(
     measured.lookups = _run_phase(server, lookups, plan)
     measured.dereference = _dereference(server, samples, plan, served=dereference)
     measured.memory = servers.memory(server.process.pid)
+    if server.process.poll() is not None:
+        raise servers.ServerError(f"{server.name} died under load: {servers.tail(server.log)}")
     _say(
         f"  {server.name}: mix {measured.mix.throughput:.1f} req/s, "
         f"lookups {measured.lookups.throughput:.1f} req/s, "
@@ -243,8 +298,8 @@ def header(args: argparse.Namespace, plan: Plan, seconds: float) -> list[str]:
         f"Measured by `{command}` in {seconds / 60:.1f} min: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {versions}. "
         f"{plan.repeats} timed runs per query in process after a warm-up (rdflib: up to "
-        f"{plan.rdflib_repeats}, each capped at {plan.rdflib_budget:.0f} s); HTTP phases of "
-        f"{plan.duration:.0f} s (at most {plan.max_requests:,} requests) with {plan.clients} "
+        f"{plan.rdflib_repeats}); runs past {plan.budget:.0f} s are killed; HTTP phases of "
+        f"{plan.duration:g} s (at most {plan.max_requests:,} requests) with {plan.clients} "
         f"clients after a warm-up phase; kg serve with {plan.workers} workers.",
     ]
 

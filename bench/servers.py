@@ -94,12 +94,12 @@ def _wait_ready(server: Server, path: str, timeout: float) -> None:
     while time.perf_counter() < deadline:
         if server.process.poll() is not None:
             raise ServerError(
-                f"{server.name} exited ({server.process.returncode}): {_tail(server.log)}"
+                f"{server.name} exited ({server.process.returncode}): {tail(server.log)}"
             )
         if status(server.port, path) == 200:
             return
         time.sleep(0.05)
-    raise ServerError(f"{server.name} not ready after {timeout:.0f} s: {_tail(server.log)}")
+    raise ServerError(f"{server.name} not ready after {timeout:.0f} s: {tail(server.log)}")
 
 
 def status(port: int, path: str, accept: str = "*/*") -> int | None:
@@ -116,13 +116,15 @@ def status(port: int, path: str, accept: str = "*/*") -> int | None:
         connection.close()
 
 
-def _tail(log: Path, lines: int = 15) -> str:
+def tail(log: Path, lines: int = 15) -> str:
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     return "\n".join(text.splitlines()[-lines:])
 
 
-def start_kg(ontology: Path, data: Path, log: Path, *, workers: int, timeout: float) -> Server:
-    """``kg serve`` on the given folders, without SHACL validation."""
+def start_kg(
+    ontology: Path, data: Path, log: Path, *, workers: int, timeout: float, store: str = "memory"
+) -> Server:
+    """``kg serve`` on the given folders (or a remote ``store`` URL), without SHACL validation."""
     port = free_port()
     command = [
         str(BIN / "kg"),
@@ -142,8 +144,11 @@ def start_kg(ontology: Path, data: Path, log: Path, *, workers: int, timeout: fl
         str(QUERY_TIMEOUT),
         "--max-rows",
         str(MAX_ROWS),
+        "--store",
+        store,
     ]
-    return start("kg serve", command, port, "/sparql", log, ready_path="/healthz", timeout=timeout)
+    name = "kg serve" if store == "memory" else "kg serve (remote store: Oxigraph in memory)"
+    return start(name, command, port, "/sparql", log, ready_path="/healthz", timeout=timeout)
 
 
 def load_oxigraph(ontology: Path, data: Path, location: Path, log: Path) -> float:
@@ -168,7 +173,7 @@ def load_oxigraph(ontology: Path, data: Path, location: Path, log: Path) -> floa
             with open(log, "ab") as handle:
                 done = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, check=False)
             if done.returncode:
-                raise ServerError(f"oxigraph load failed on {path.name}: {_tail(log)}")
+                raise ServerError(f"oxigraph load failed on {path.name}: {tail(log)}")
     seconds = time.perf_counter() - began
     marker.write_text(f"{seconds:.3f}")
     return seconds
@@ -189,7 +194,57 @@ def start_oxigraph(location: Path, log: Path, *, timeout: float) -> Server:
         str(QUERY_TIMEOUT),
     ]
     ready = "/query?query=" + quote(ASK_QUERY)
-    return start("Oxigraph server", command, port, "/query", log, ready_path=ready, timeout=timeout)
+    return start(
+        "Oxigraph server (RocksDB)", command, port, "/query", log, ready_path=ready, timeout=timeout
+    )
+
+
+def start_oxigraph_memory(ontology: Path, data: Path, log: Path, *, timeout: float) -> Server:
+    """Oxigraph server in memory, loaded through its Graph Store endpoint (one POST per file);
+    its cold start includes that load."""
+    port = free_port()
+    command = [
+        str(BIN / "oxigraph"),
+        "serve",
+        "--bind",
+        f"{HOST}:{port}",
+        "--union-default-graph",
+        "--timeout-s",
+        str(QUERY_TIMEOUT),
+    ]
+    ready = "/query?query=" + quote(ASK_QUERY)
+    began = time.perf_counter()
+    server = start(
+        "Oxigraph server (memory)", command, port, "/query", log, ready_path=ready, timeout=timeout
+    )
+    try:
+        for folder in (ontology, data):
+            for path in turtle_files(folder):
+                _post_graph(port, path, str(graph_iri_for(path, folder)))
+    except ServerError:
+        server.stop()
+        raise
+    server.cold_start = time.perf_counter() - began
+    return server
+
+
+def _post_graph(port: int, path: Path, graph: str) -> None:
+    """POST a Turtle file into named graph ``graph`` (SPARQL 1.1 Graph Store Protocol)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=600)
+    try:
+        with open(path, "rb") as body:
+            connection.request(
+                "POST",
+                f"/store?graph={quote(graph, safe='')}",
+                body=body,
+                headers={"Content-Type": "text/turtle", "Content-Length": str(path.stat().st_size)},
+            )
+            response = connection.getresponse()
+            answer = response.read()
+    finally:
+        connection.close()
+    if response.status not in (200, 201, 204):
+        raise ServerError(f"loading {path.name} failed: HTTP {response.status} {answer[:300]!r}")
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,13 @@ def backend_store(request: pytest.FixtureRequest, settings: Settings) -> Iterato
         opened = server.open_store(settings)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def serve_store_options(request: pytest.FixtureRequest) -> list[str]:
+    """The ``kg serve`` options for the selected backend (``--store URL`` for a server)."""
+    name = backend_name()
+    if name == "embedded":
+        return []
+    server: Server = request.getfixturevalue(f"{name}_server")
+    return ["--store", server.url]

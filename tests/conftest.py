@@ -62,6 +62,7 @@ def kg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerFactor
 
 
 @pytest.fixture(scope="session")
-def live_url(kg_server: ServerFactory) -> str:
-    """Base URL (``http://127.0.0.1:PORT/``) of ``kg serve`` on the repository's graph."""
-    return kg_server("--no-validate", "--workers", "2")
+def live_url(kg_server: ServerFactory, serve_store_options: list[str]) -> str:
+    """Base URL (``http://127.0.0.1:PORT/``) of ``kg serve`` on the repository's graph, in the
+    backend ``KG_TEST_BACKEND`` names (``--store URL`` of a loaded server: tests/backends.py)."""
+    return kg_server("--no-validate", "--workers", "2", *serve_store_options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import queue
 import signal
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 KG = str(Path(sys.executable).with_name("kg"))
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 START_TIMEOUT = 60.0  # seconds for `kg serve` to listen and answer /healthz
 
 
@@ -34,6 +36,7 @@ def running_server(*args: str, log: Path) -> Iterator[tuple[str, subprocess.Pope
             text=True,
             env=env,
             start_new_session=True,
+            preexec_fn=_stop_with_parent,
         )
         try:
             url = _announced_url(process, log)
@@ -41,6 +44,11 @@ def running_server(*args: str, log: Path) -> Iterator[tuple[str, subprocess.Pope
             yield url, process
         finally:
             _stop(process)
+
+
+def _stop_with_parent() -> None:
+    """In the child: get SIGINT when the test process dies, so no server outlives a killed run."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
 
 
 def _announced_url(process: subprocess.Popen[str], log: Path) -> str:
@@ -82,11 +90,11 @@ def _wait_healthy(url: str, log: Path) -> None:
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
-    """SIGTERM the server (gunicorn stops its workers), SIGKILL the group if it lingers."""
+    """SIGINT the server (gunicorn's quick shutdown), SIGKILL the group if it lingers."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

@@ -184,7 +184,7 @@ def test_inprocess_engines_agree_and_results_grow(template: Path, tmp_path: Path
         store, _ = inprocess.open_ours(out / "ontology", out / "data")
         dataset, _ = inprocess.open_rdflib(out / "ontology", out / "data")
         for query in competency_queries(template / "queries"):
-            ours = inprocess.run_ours(store, query, repeats=1)
+            ours = inprocess.run_ours(store, query, repeats=1, budget=30)
             theirs = inprocess.run_rdflib(dataset, query, repeats=1, budget=30)
             assert ours.size == theirs.size, query.name
             assert ours.median is not None and theirs.median is not None
@@ -194,13 +194,19 @@ def test_inprocess_engines_agree_and_results_grow(template: Path, tmp_path: Path
     assert sizes[1_500, "cq11"] > sizes[600, "cq11"]
 
 
-def test_rdflib_runs_past_the_budget_are_killed(graph: tuple[Path, generate.Manifest]):
+def test_runs_past_the_budget_are_killed_on_both_engines(graph: tuple[Path, generate.Manifest]):
     out, _ = graph
+    store, _ = inprocess.open_ours(out / "ontology", out / "data")
     dataset, _ = inprocess.open_rdflib(out / "ontology", out / "data")
     explosion = Query("cross", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-    timing = inprocess.run_rdflib(dataset, explosion, repeats=2, budget=0.5)
-    assert timing.seconds == [] and timing.timed_out_after == 0.5
-    assert "killed" in report.rdflib_cell(timing)
+    for timing in (
+        inprocess.run_ours(store, explosion, repeats=2, budget=0.5),
+        inprocess.run_rdflib(dataset, explosion, repeats=2, budget=0.5),
+    ):
+        assert timing.seconds == [] and timing.timed_out_after == 0.5
+        assert "killed" in report.timing_cell(timing)
+    answered = inprocess.run_ours(store, Query("ask", "ASK { ?s ?p ?o }"), repeats=2, budget=30)
+    assert len(answered.seconds) == 2 and answered.size is None  # the store still answers
 
 
 def test_load_client_and_memory_on_a_real_oxigraph_server(
@@ -221,7 +227,25 @@ def test_load_client_and_memory_on_a_real_oxigraph_server(
     finally:
         server.stop()
     assert result.requests == 40
-    assert 1 <= result.errors < 40 and result.first_error.startswith("HTTP 400")
+    assert 1 <= result.errors < 40 and "NOT+SPARQL: HTTP 400" in result.first_error
     assert len(result.latencies) == 40 - result.errors
     assert memory.rss > 1_000_000 and memory.processes >= 1
     assert server.process.poll() is not None
+
+
+def test_a_whole_run_on_a_tiny_graph_writes_the_report(template: Path, tmp_path: Path):
+    output = tmp_path / "benchmarks.md"
+    output.write_text(f"# Benchmarks\n\nHand-written method.\n\n{report.MARKER}\n\nold results\n")
+    arguments = ["--quick", "--sizes", "800", "--duration", "0.3", "--budget", "20"]
+    arguments += ["--template-data", str(template / "data")]
+    arguments += ["--template-ontology", str(template / "ontology")]
+    arguments += ["--queries", str(template / "queries"), "--work", str(tmp_path / "work")]
+    assert run.main([*arguments, "--output", str(output)]) == 0
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n\nHand-written method.") and "old results" not in text
+    assert text.count(report.MARKER) == 1
+    for server in ("kg serve", "Oxigraph server (memory)", "Oxigraph server (RocksDB)"):
+        row = next(line for line in text.splitlines() if f"| {server} |" in line)
+        assert f"| {report.DASH} |" not in row.split("MB", 2)[-1], row  # all throughputs measured
+    assert "### Notes from the run" not in text  # no errors, every server started
+    assert "| cq11 |" in text and "(killed)" not in text

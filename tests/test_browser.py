@@ -246,6 +246,11 @@ def test_permalink_reopens_and_runs_the_query(page: Page, browser_store: Store) 
     screenshot(page, "permalink")
 
 
+def test_example_permalink_opens_the_example_by_file_name(page: Page, browser_store: Store) -> None:
+    open_editor(page, "/query?example=02-audience")
+    assert result_rows(page) == expected_rows(browser_store, QUERIES["02-audience"])
+
+
 def test_running_puts_the_permalink_in_the_address_bar(page: Page, browser: Browser) -> None:
     open_editor(page)
     page.get_by_role("button", name="Which platforms hosted broadcasts").click()

@@ -1,4 +1,4 @@
-"""``kg load --to URL`` against a real Oxigraph server: validate first, PUT per graph, check counts."""
+"""``kg load --to URL`` on a real Oxigraph server: validate, PUT per graph, check the counts."""
 
 from __future__ import annotations
 

@@ -12,6 +12,20 @@ remembered_port() {
     cat "$state/$name"
 }
 
+# Run CMD... in the background in a session of its own, output to LOG, with no other file
+# descriptor inherited (a caller's pipe left open would make it wait for the server to end).
+# Prints the pid.
+launch() {
+    local log=$1
+    shift
+    python3 -c '
+import subprocess, sys
+with open(sys.argv[1], "ab") as log:
+    process = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
+print(process.pid)' "$log" "$@"
+}
+
 is_running() {
     local state=$1
     [[ -s "$state/pid" ]] && kill -0 "$(cat "$state/pid")" 2>/dev/null

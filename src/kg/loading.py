@@ -21,7 +21,9 @@ TURTLE_SUFFIX = ".ttl"
 class LoadError(Exception):
     """A source file cannot be read or parsed; names the file, line and column."""
 
-    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+    def __init__(
+        self, path: Path, message: str, line: int | None = None, column: int | None = None
+    ):
         self.path = path
         self.message = message
         self.line = line
@@ -67,7 +69,8 @@ def turtle_files(*folders: Path) -> list[Path]:
 def graph_iri_for(path: Path, root: Path) -> URIRef:
     """The named-graph IRI of a source file: ``…/graph/{folder}/{path below it, no suffix}``.
 
-    ``data/regions.ttl`` becomes ``…/graph/data/regions``; ``ontology/okg.ttl`` ``…/graph/ontology/okg``.
+    ``data/regions.ttl`` becomes ``…/graph/data/regions``,
+    ``ontology/okg.ttl`` ``…/graph/ontology/okg``.
     """
     relative = path.relative_to(root).with_suffix("").as_posix()
     return GRAPH[f"{root.name}/{relative}"]
@@ -84,7 +87,7 @@ def parse_turtle(path: Path) -> Graph:
         with _quiet(RDFLIB_TERM_LOGGER):
             graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
-        line, column = _position(text, error._i)
+        line, column = _position(text, _skip_blanks(text, error._i))
         raise LoadError(path, f"Turtle syntax error: {error._why}", line, column) from error
     except Exception as error:  # rdflib raises assorted types for bad IRIs, prefixes, literals
         raise LoadError(path, f"Turtle error: {error}") from error
@@ -120,6 +123,13 @@ def _check_iris(path: Path, text: str, graph: Graph) -> None:
                 raise LoadError(path, f"Turtle error: invalid IRI <{term}>", line, column)
 
 
+def _skip_blanks(text: str, offset: int) -> int:
+    """The offset of the next character that is not a space or tab (the parser stops before)."""
+    while offset < len(text) and text[offset] in " \t":
+        offset += 1
+    return offset
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of the character at ``offset`` in ``text``."""
     offset = min(offset, len(text))
@@ -153,7 +163,7 @@ def union_graph(sources: Iterable[SourceFile]) -> Graph:
 def as_dataset(sources: Iterable[SourceFile]) -> Dataset:
     """``sources`` as an rdflib Dataset with one named graph per file."""
     dataset = Dataset()
-    bind_prefixes(dataset)  # type: ignore[arg-type]
+    bind_prefixes(dataset)
     for source in sources:
         named = dataset.graph(source.graph_iri)
         for triple in source.graph:

@@ -53,8 +53,8 @@ def count_sources(sources: Sequence[SourceFile]) -> GraphStats:
         GraphCount(str(source.graph_iri), display_path(source.path), len(source.graph))
         for source in sources
     )
+    # one rdf:type triple per (instance, class) pair in the union: a count of direct instances
     classes = Counter(str(cls) for cls in union.objects(None, RDF.type) if isinstance(cls, URIRef))
-    # objects() yields one type per triple, so each (instance, class) pair is counted once
     return GraphStats(len(union), graphs, dict(sorted(classes.items())))
 
 
@@ -78,8 +78,12 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     """Rows under ``header``: the first column right-aligned, the others left-aligned."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     return [
-        "  ".join([row[0].rjust(widths[0]), *(c.ljust(w) for c, w in zip(row[1:], widths[1:]))])
-        .rstrip()
+        "  ".join(
+            [
+                row[0].rjust(widths[0]),
+                *(c.ljust(w) for c, w in zip(row[1:], widths[1:], strict=True)),
+            ]
+        ).rstrip()
         for row in [header, *rows]
     ]
 

@@ -37,6 +37,7 @@ from kg.namespaces import GRAPH, PREFIXES
 from kg.stores import (
     QueryError,
     QueryForm,
+    QueryRefused,
     QueryRequest,
     QueryTimeout,
     ResultTooLarge,
@@ -322,12 +323,23 @@ class RemoteStore:
 
     def inspect(self, query: str) -> guard.QueryInfo:
         """The guard's findings on ``query``, parsed here in full: nothing malformed is sent."""
-        info = guard.inspect(query, max_length=self._settings.max_query_length)
+        try:
+            info = guard.inspect(query, max_length=self._settings.max_query_length)
+        except QueryRefused:
+            raise
+        except QueryError as error:  # not a query at all: the parser says where it goes wrong
+            raise QueryError(self._syntax_error(query) or str(error)) from None
+        message = self._syntax_error(query)
+        if message:
+            raise QueryError(message)
+        return info
+
+    def _syntax_error(self, query: str) -> str | None:
         try:
             self._parser.query(query)
         except SyntaxError as error:
-            raise QueryError(str(error)) from None
-        return info
+            return str(error)
+        return None
 
     def query_form(self, query: str) -> QueryForm:
         return self.inspect(query).form

@@ -49,7 +49,8 @@ export function barChartSvg(bars, { width, valueName }) {
   const plotWidth = Math.max(120, width - labelWidth - LAYOUT.valueRoom);
   const low = Math.min(0, ...bars.map((b) => b.value));
   const high = Math.max(0, ...bars.map((b) => b.value));
-  const step = tickStep(high - low);
+  const whole = bars.every((b) => Number.isInteger(b.value));
+  const step = whole ? Math.max(1, tickStep(high - low)) : tickStep(high - low); // counts: whole ticks
   const [axisLow, axisHigh] = [Math.floor(low / step) * step, Math.ceil(high / step) * step || step];
   const x = (v) => labelWidth + ((v - axisLow) / (axisHigh - axisLow)) * plotWidth;
   const height = LAYOUT.top + bars.length * (LAYOUT.bar + LAYOUT.gap) + LAYOUT.bottom;
