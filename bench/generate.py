@@ -39,6 +39,7 @@ LABEL_PREDICATES = frozenset(
 )
 LABEL_SHARE = 0.1  # fraction of the target size spent on label-heavy resources
 LABELS_FILE = "bench-labels.ttl"
+OWNED_MARKER = ".bench-generated"
 SAMPLE_COUNT = 64  # resource IRIs recorded for single-resource lookups
 
 
@@ -82,8 +83,7 @@ def generate(
         GENERATOR_VERSION,
     ):
         return cached
-    if out.exists():
-        shutil.rmtree(out)
+    _clear(out)
     ontology_triples = _copy_ontology(template_ontology, out / "ontology")
     graphs = {path: parse_turtle(path) for path in turtle_files(template_data)}
     replicated = _replicated_resources(graphs.values())
@@ -95,6 +95,17 @@ def generate(
     manifest = Manifest(**{**asdict(manifest), "template": template})
     (out / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1), encoding="utf-8")
     return manifest
+
+
+def _clear(out: Path) -> None:
+    """Empty ``out`` for a new graph: only a folder this generator made (it leaves a marker)."""
+    marker = out / OWNED_MARKER
+    if out.exists() and any(out.iterdir()):
+        if not marker.exists():
+            raise FileExistsError(f"{out} exists and was not made by the bench generator")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    marker.touch()
 
 
 def read_manifest(out: Path) -> Manifest | None:

@@ -249,3 +249,10 @@ def test_a_whole_run_on_a_tiny_graph_writes_the_report(template: Path, tmp_path:
         assert f"| {report.DASH} |" not in row.split("MB", 2)[-1], row  # all throughputs measured
     assert "### Notes from the run" not in text  # no errors, every server started
     assert "| cq11 |" in text and "(killed)" not in text
+
+
+def test_generator_never_clears_a_folder_it_did_not_make(template: Path, tmp_path: Path):
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        _generate(template, tmp_path, 1_000)
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"

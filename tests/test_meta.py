@@ -1,4 +1,4 @@
-"""Meta-tests that keep the repository honest: layering, documented commands, settings and routes."""
+"""Meta-tests that keep the repository honest: layering, documented commands, settings, routes."""
 
 from __future__ import annotations
 

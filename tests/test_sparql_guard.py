@@ -114,6 +114,11 @@ def test_a_long_query_is_refused_with_the_limit() -> None:
         inspect(query, max_length=len(query) - 1)
 
 
-def test_text_without_a_query_form_is_an_error() -> None:
-    with pytest.raises(QueryError, match="not a SPARQL query"):
+def test_text_without_a_query_form_gets_the_parsers_message() -> None:
+    with pytest.raises(QueryError, match=r"error at 1:\d+"):
         inspect("hello world", max_length=LIMIT)
+
+
+def test_a_query_naming_service_that_cannot_be_checked_is_refused() -> None:
+    with pytest.raises(QueryRefused, match="could not be checked"):
+        inspect("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ", max_length=LIMIT)

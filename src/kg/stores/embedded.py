@@ -27,7 +27,6 @@ from kg.namespaces import PREFIXES
 from kg.stores import (
     QueryError,
     QueryForm,
-    QueryRefused,
     QueryRequest,
     ResultTooLarge,
     StoreUnavailable,
@@ -104,7 +103,6 @@ class EmbeddedStore:
         self._version = version
         self._graphs = graphs
         self._settings = settings
-        self._parser = ox.Store()  # empty: gives the parser's message for a malformed query
         self.runner = DeadlineRunner()
 
     @classmethod
@@ -135,19 +133,7 @@ class EmbeddedStore:
 
     def inspect(self, query: str) -> guard.QueryInfo:
         """The guard's findings on ``query``; a malformed query gets the parser's message."""
-        try:
-            return guard.inspect(query, max_length=self._settings.max_query_length)
-        except QueryRefused:
-            raise
-        except QueryError as error:
-            raise QueryError(self._syntax_error(query) or str(error)) from None
-
-    def _syntax_error(self, query: str) -> str | None:
-        try:
-            self._parser.query(query)
-        except SyntaxError as error:
-            return str(error)
-        return None
+        return guard.inspect(query, max_length=self._settings.max_query_length)
 
     def query_form(self, query: str) -> QueryForm:
         return self.inspect(query).form

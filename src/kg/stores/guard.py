@@ -1,16 +1,17 @@
 """Backend-independent safety checks on a SPARQL request, done before any store sees it.
 
-Every backend (embedded Oxigraph, a remote SPARQL 1.1 store) calls :func:`inspect` first. It
-reads the query with a tokenizer that implements the lexical grammar of SPARQL 1.1 (§19.8:
-IRIs, strings, comments, variables, prefixed names, keywords), so a word such as ``service`` or
-``from`` inside a string literal, an IRI, a comment, a variable or a prefixed name is never
-mistaken for the keyword. The tokenizer only runs past the prologue when a cheap substring test
-finds ``service`` or ``from`` in the text, keeping the hot path short.
+Every backend (embedded Oxigraph, a remote SPARQL 1.1 store) calls :func:`inspect` first. Queries
+are read by real parsers, never by pattern matching: Oxigraph's parser (on an empty store, which
+evaluates nothing) checks the syntax and gives the form; rdflib's SPARQL parser is consulted only
+when the text contains ``service``, ``from`` or ``describe`` — a cheap substring test that keeps the
+hot path at one Oxigraph parse — to find ``SERVICE`` clauses, ``FROM`` graphs and DESCRIBE queries.
 
 What it refuses, and why:
 
 - SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``, …): the service is read-only.
 - ``SERVICE``: Oxigraph would send the sub-query over HTTP; the service makes no outbound requests.
+  A query that mentions ``service`` but that rdflib cannot parse is refused too: it cannot be
+  shown to be safe.
 - ``FROM`` / ``FROM NAMED`` / ``default-graph-uri`` / ``named-graph-uri`` naming a graph that is
   not in the store: nothing is ever fetched, so such a dataset would silently be empty.
 - a query longer than the limit.
@@ -18,10 +19,15 @@ What it refuses, and why:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from typing import Any
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery, traverse
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.stores import QueryError, QueryForm, QueryRefused, QueryRequest, QueryTooLong
 
@@ -30,39 +36,13 @@ SERVICE_MESSAGE = (
     "SERVICE (federated query) is not allowed: this endpoint makes no outbound requests"
 )
 
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
-FORMS = {form.value: form for form in QueryForm}
-
-# One alternative per terminal; order matters (comments and IRIs before punctuation, prefixed
-# names before bare words). Only the groups named here are looked at; the rest is skipped.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<var>[?$]\w+)
-    | (?P<pname>(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:
-                (?:(?:[\w:%\-]|\\.)(?:(?:[\w.:%\-]|\\.)*(?:[\w:%\-]|\\.))?)?)
-    | (?P<word>[^\W\d]\w*)
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    """One lexical token: its kind (a group name of ``_TOKEN``) and text."""
-
-    kind: str
-    text: str
-
-    @property
-    def keyword(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
+_EMPTY = ox.Store()  # parses queries; with no data, evaluating them costs nothing
+_RDFLIB_FORMS = {
+    "SelectQuery": QueryForm.SELECT,
+    "AskQuery": QueryForm.ASK,
+    "ConstructQuery": QueryForm.CONSTRUCT,
+    "DescribeQuery": QueryForm.DESCRIBE,
+}
 
 
 @dataclass(frozen=True)
@@ -78,74 +58,79 @@ class QueryInfo:
         return bool(self.from_graphs or self.from_named_graphs)
 
 
-def tokens(query: str) -> Iterator[Token]:
-    """The tokens of ``query``, comments left out."""
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup or "other"
-        if kind != "comment":
-            yield Token(kind, match.group())
-
-
 def inspect(query: str, *, max_length: int) -> QueryInfo:
-    """Check ``query`` and return its form and dataset; raise :class:`QueryError` if refused.
-
-    A query whose form cannot be found is not rejected here unless it is an update: the caller's
-    parser gives the precise syntax error.
-    """
+    """Check ``query`` and return its form and dataset; raise :class:`QueryError` if refused."""
     if len(query) > max_length:
         raise QueryTooLong(f"the query is {len(query)} characters long; the limit is {max_length}")
     lowered = query.lower()
-    if "service" in lowered and any(t.keyword == "SERVICE" for t in tokens(query)):
-        raise QueryRefused(SERVICE_MESSAGE)
-    form = query_form(query)
-    if "from" not in lowered:
+    parsed = _rdflib_parse(query) if _needs_full_parse(lowered) else None
+    if "service" in lowered:
+        _refuse_service(parsed)
+    form = _oxigraph_form(query)  # after the SERVICE check: an ASK is evaluated at once
+    if parsed is None:
         return QueryInfo(form)
-    default, named = dataset_clauses(query)
-    return QueryInfo(form, default, named)
+    default, named = _dataset_clauses(parsed)
+    return QueryInfo(_RDFLIB_FORMS.get(parsed[1].name, form), default, named)
 
 
-def query_form(query: str) -> QueryForm:
-    """The form of ``query`` from its first keyword after the prologue; updates are refused."""
-    for token in tokens(query):
-        if token.kind != "word" or token.keyword in ("BASE", "PREFIX"):
-            continue
-        if token.keyword in UPDATE_KEYWORDS:
-            raise QueryRefused(READ_ONLY_MESSAGE)
-        if token.keyword in FORMS:
-            return FORMS[token.keyword]
-        break
-    raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+def _needs_full_parse(lowered: str) -> bool:
+    return any(word in lowered for word in ("service", "from", "describe"))
 
 
-def dataset_clauses(query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The graph IRIs of the ``FROM`` and ``FROM NAMED`` clauses, resolved against the prologue."""
-    prefixes: dict[str, str] = {}
-    base = ""
-    default: list[str] = []
-    named: list[str] = []
-    stream = list(tokens(query))
-    for index, token in enumerate(stream):
-        following = stream[index + 1 : index + 4]
-        if token.keyword == "BASE" and following and following[0].kind == "iri":
-            base = urljoin(base, following[0].text[1:-1])
-        elif token.keyword == "PREFIX" and len(following) >= 2 and following[1].kind == "iri":
-            prefixes[following[0].text] = urljoin(base, following[1].text[1:-1])
-        elif token.keyword == "FROM" and following:
-            is_named = following[0].keyword == "NAMED"
-            target = following[1] if is_named and len(following) > 1 else following[0]
-            (named if is_named else default).append(_resolve(target, prefixes, base))
-    return tuple(default), tuple(named)
+def _rdflib_parse(query: str) -> Any | None:
+    """rdflib's parse of ``query`` with prefixes resolved, or None if rdflib cannot read it."""
+    try:
+        parsed = parseQuery(query)
+        translateQuery(parsed)  # resolves prefixed names and relative IRIs in place
+    except Exception:  # rdflib raises assorted types; Oxigraph gives the user's message
+        return None
+    return parsed
 
 
-def _resolve(token: Token, prefixes: dict[str, str], base: str) -> str:
-    """The absolute IRI written as ``token`` (an IRI reference or a prefixed name)."""
-    if token.kind == "iri":
-        return urljoin(base, token.text[1:-1])
-    if token.kind == "pname":
-        prefix, _, local = token.text.partition(":")
-        if prefix + ":" in prefixes:
-            return prefixes[prefix + ":"] + re.sub(r"\\(.)", r"\1", local)
-    raise QueryError(f"FROM must be followed by an IRI, not {token.text!r}")
+def _refuse_service(parsed: Any | None) -> None:
+    if parsed is None:
+        raise QueryRefused(SERVICE_MESSAGE + " (this query could not be checked for SERVICE)")
+    found: list[CompValue] = []
+    traverse(parsed[1], visitPre=lambda node: _collect_service(node, found))
+    if found:
+        raise QueryRefused(SERVICE_MESSAGE)
+
+
+def _collect_service(node: Any, found: list[CompValue]) -> None:
+    if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+        found.append(node)
+
+
+def _oxigraph_form(query: str) -> QueryForm:
+    """The form Oxigraph's parser finds; a syntax error or an update raises QueryError."""
+    try:
+        result = _EMPTY.query(query)
+    except SyntaxError as error:
+        if _is_update(query):
+            raise QueryRefused(READ_ONLY_MESSAGE) from None
+        raise QueryError(str(error)) from None
+    if isinstance(result, ox.QuerySolutions):
+        return QueryForm.SELECT
+    if isinstance(result, ox.QueryBoolean):
+        return QueryForm.ASK
+    return QueryForm.CONSTRUCT
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except (ParseException, Exception):
+        return False
+    return True
+
+
+def _dataset_clauses(parsed: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The graph IRIs of the ``FROM`` and ``FROM NAMED`` clauses of an rdflib parse."""
+    # CompValue.get's second argument is not a default, hence the explicit test
+    clauses = parsed[1]["datasetClause"] if "datasetClause" in parsed[1] else []  # noqa: SIM401
+    default = tuple(str(clause["default"]) for clause in clauses if "default" in clause)
+    named = tuple(str(clause["named"]) for clause in clauses if "named" in clause)
+    return default, named
 
 
 def check_dataset(request: QueryRequest, info: QueryInfo, graphs: Collection[str]) -> None:

@@ -37,7 +37,6 @@ from kg.namespaces import GRAPH, PREFIXES
 from kg.stores import (
     QueryError,
     QueryForm,
-    QueryRefused,
     QueryRequest,
     QueryTimeout,
     ResultTooLarge,
@@ -286,7 +285,6 @@ class RemoteStore:
         self._settings = settings
         self._endpoints = endpoints
         self._client = client or HttpClient(endpoints)
-        self._parser = ox.Store()  # empty: finds a query's form without data
         self._dialect: Dialect | None = None
         self._graphs: tuple[str, ...] = ()
         self._version = "unknown"
@@ -323,23 +321,7 @@ class RemoteStore:
 
     def inspect(self, query: str) -> guard.QueryInfo:
         """The guard's findings on ``query``, parsed here in full: nothing malformed is sent."""
-        try:
-            info = guard.inspect(query, max_length=self._settings.max_query_length)
-        except QueryRefused:
-            raise
-        except QueryError as error:  # not a query at all: the parser says where it goes wrong
-            raise QueryError(self._syntax_error(query) or str(error)) from None
-        message = self._syntax_error(query)
-        if message:
-            raise QueryError(message)
-        return info
-
-    def _syntax_error(self, query: str) -> str | None:
-        try:
-            self._parser.query(query)
-        except SyntaxError as error:
-            return str(error)
-        return None
+        return guard.inspect(query, max_length=self._settings.max_query_length)
 
     def query_form(self, query: str) -> QueryForm:
         return self.inspect(query).form
