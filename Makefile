@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint validate bench vendor clean
+.PHONY: serve test test-deps test-backends lint validate bench vendor clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,24 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/kg serve
 
-test: $(STAMP)
+# What the tests need besides the venv: Debian's Chromium (browser test), an Oxigraph server and
+# Virtuoso 7 (remote-store tests). Idempotent: quick once installed.
+test-deps: $(STAMP)
+	bash .ci/install-browser
+	bash .ci/stores/install
+
+test: test-deps
 	$(BIN)/python -m pytest -q
+
+# The endpoint, linked-data and competency suites again, on real remote stores (Oxigraph server,
+# Virtuoso 7), each loaded with `kg load --to`. Installs the servers on first use (Debian packages).
+BACKEND_SUITES := tests/test_sparql_protocol.py tests/test_sparql_http.py tests/test_formats.py \
+	tests/test_linked_data.py tests/test_pages.py tests/test_void.py tests/test_dumps.py \
+	tests/test_competency.py
+test-backends: test-deps
+	KG_TEST_BACKEND=oxigraph $(BIN)/python -m pytest -q $(BACKEND_SUITES) tests/test_sparql_safety.py \
+		tests/test_sparql_clients.py
+	KG_TEST_BACKEND=virtuoso $(BIN)/python -m pytest -q $(BACKEND_SUITES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,6 +17,11 @@ from kg import __version__
 from kg.config import Settings
 from kg.loading import LoadError
 
+DESCRIPTION = (
+    "officials-kg: validate, query, serve, export and load the knowledge graph of Chinese "
+    "officials' live-commerce broadcasts (2020)."
+)
+
 # name -> one-line help; the module kg.cli.<name> implements it.
 COMMANDS: dict[str, str] = {
     "validate": "Parse the ontology and data and validate them against the SHACL shapes.",
@@ -51,7 +56,7 @@ def settings_from(args: argparse.Namespace, **overrides: Any) -> Settings:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``kg`` argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(prog="kg", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kg", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"officials-kg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():

@@ -141,8 +141,7 @@ class EmbeddedStore:
     def query(self, request: QueryRequest, fmt: Format, *, timeout: float | None = None) -> bytes:
         info = self.inspect(request.query)
         guard.check_dataset(request, info, self._graphs)
-        if (fmt.kind.value == "rdf") != info.form.returns_graph:
-            raise QueryError(f"{fmt.name} cannot carry the result of a {info.form.value} query")
+        guard.check_format(fmt, info)
         return self.runner.run(partial(self._evaluate, request, info, fmt), timeout)
 
     def _evaluate(self, request: QueryRequest, info: guard.QueryInfo, fmt: Format) -> bytes:

@@ -29,6 +29,7 @@ from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.formats import Format, Kind
 from kg.stores import QueryError, QueryForm, QueryRefused, QueryRequest, QueryTooLong
 
 READ_ONLY_MESSAGE = "this endpoint is read-only; SPARQL Update is not accepted"
@@ -148,3 +149,9 @@ def check_dataset(request: QueryRequest, info: QueryInfo, graphs: Collection[str
             f"unknown graph {listed}: this endpoint never fetches remote data; a dataset may only "
             "name the graphs of the store (listed in the service description at GET /sparql)"
         )
+
+
+def check_format(fmt: Format, info: QueryInfo) -> None:
+    """Refuse a result format that cannot carry the query's result (a graph vs. bindings)."""
+    if (fmt.kind is Kind.RDF) != info.form.returns_graph:
+        raise QueryError(f"{fmt.name} cannot carry the result of a {info.form.value} query")

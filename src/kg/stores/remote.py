@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.formats import Format, Kind
+from kg.formats import Format
 from kg.namespaces import GRAPH, PREFIXES
 from kg.stores import (
     QueryError,
@@ -328,8 +328,7 @@ class RemoteStore:
 
     def query(self, request: QueryRequest, fmt: Format, *, timeout: float | None = None) -> bytes:
         info = self.inspect(request.query)
-        if (fmt.kind is Kind.RDF) != info.form.returns_graph:
-            raise QueryError(f"{fmt.name} cannot carry the result of a {info.form.value} query")
+        guard.check_format(fmt, info)
         limit = self._settings.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit  # one limit for all the calls this query makes
         self._check_dataset(request, info, limit)
