@@ -82,9 +82,14 @@ def _with_prefixes(graph: Graph | Dataset, fmt: Format) -> bytes:
     line_format = ox.RdfFormat.N_QUADS if fmt.datasets else ox.RdfFormat.N_TRIPLES
     text = exact.decode("utf-8")
     prefixes = {p: PREFIXES[p] for p in CONTEXT_PREFIXES if f"<{PREFIXES[p]}" in text}
-    quads = ox.parse(exact, format=line_format)
+    # sorted, so that each subject's triples stand together (Oxigraph groups consecutive ones)
+    quads = sorted(ox.parse(exact, format=line_format), key=_quad_order)
     output = ox.serialize(quads, format=fmt.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]
     return output or b""
+
+
+def _quad_order(quad: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
 
 
 def serialize(
