@@ -110,13 +110,19 @@ def count_instances(store: Store, class_iri: str) -> int:
 
 
 def instances(store: Store, class_iri: str, *, offset: int = 0, limit: int = 50) -> list[Item]:
-    """One page of the instances of ``class_iri`` (subclasses included), by English label."""
+    """One page of the instances of ``class_iri`` (subclasses included), by English label.
+
+    The labels are sampled in a sub-select and ordered outside it: ordering by an aggregate's
+    alias in the same query is valid SPARQL 1.1, but Virtuoso rejects it.
+    """
     label = RDFS.label.n3()
-    query = f"""SELECT ?x (SAMPLE(?en) AS ?label) (SAMPLE(?zh) AS ?label_zh) WHERE {{
-  {_instances_where(class_iri)}
-  OPTIONAL {{ ?x {label} ?en FILTER(LANGMATCHES(LANG(?en), "en") || LANG(?en) = "") }}
-  OPTIONAL {{ ?x {label} ?zh FILTER(LANGMATCHES(LANG(?zh), "zh")) }}
-}} GROUP BY ?x ORDER BY LCASE(STR(COALESCE(?label, ?x))) ?x LIMIT {limit} OFFSET {offset}"""
+    query = f"""SELECT ?x ?label ?label_zh WHERE {{
+  {{ SELECT ?x (SAMPLE(?en) AS ?label) (SAMPLE(?zh) AS ?label_zh) WHERE {{
+    {_instances_where(class_iri)}
+    OPTIONAL {{ ?x {label} ?en FILTER(LANGMATCHES(LANG(?en), "en") || LANG(?en) = "") }}
+    OPTIONAL {{ ?x {label} ?zh FILTER(LANGMATCHES(LANG(?zh), "zh")) }}
+  }} GROUP BY ?x }}
+}} ORDER BY LCASE(STR(COALESCE(?label, ?x))) ?x LIMIT {limit} OFFSET {offset}"""
     return [
         Item(str(row["x"]), _str(row.get("label")), _str(row.get("label_zh")))
         for row in select_rows(store, query)
