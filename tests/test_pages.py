@@ -111,6 +111,9 @@ id:f okg:value "60000"^^xsd:decimal ; okg:unit okg:Jin ; okg:qualifier okg:MoreT
   okg:measures okg:WeightSold ; okg:supportingText "sales of over 60,000 catties"@en ;
   prov:wasDerivedFrom id:source .
 id:g okg:value "20.5"^^xsd:decimal ; okg:unit okg:Aircraft ; okg:qualifier okg:Exactly .
+id:h okg:value "2520000"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:MoreThan .
+id:i okg:value "1"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:Exactly .
+okg:Viewer rdfs:label "viewer"@en ; okg:pluralLabel "viewers"@en .
 okg:Jin rdfs:label "jin"@en . okg:MoreThan rdfs:label "over"@en .
 okg:Aircraft rdfs:label "aircraft"@en .
 id:source rdfs:label "The article"@en .
@@ -131,6 +134,21 @@ def test_figures_read_as_the_article_states_them() -> None:
     assert figure_reading(linker, figure) == "over 60,000 jin"
     exact = URIRef("https://w3id.org/officials-kg/id/g")
     assert figure_reading(linker, exact) == "20.5 aircraft"
+
+
+def test_a_unit_reads_in_the_plural_after_a_number_other_than_one() -> None:
+    graph = Graph().parse(data=FIXTURE, format="turtle")
+    linker = Linker(graph, "https://w3id.org/officials-kg/", {})
+    many, one = (URIRef(f"https://w3id.org/officials-kg/id/{name}") for name in ("h", "i"))
+    assert figure_reading(linker, many) == "over 2,520,000 viewers"
+    assert figure_reading(linker, one) == "1 viewer"
+
+
+def test_the_wuhan_page_reads_its_audience_as_the_article_does(client: FlaskClient) -> None:
+    with client.get("/id/broadcast/2020-04-08-wuhan", headers={"Accept": "text/html"}) as response:
+        page = response.get_data(as_text=True)
+    assert "2,520,000 viewers" in page
+    assert "17,930,000 yuan" in page
 
 
 def test_resource_view_collects_labels_figures_and_quotes() -> None:

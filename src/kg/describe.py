@@ -27,6 +27,8 @@ from kg.namespaces import OKG, SCHEMA
 from kg.stores import Store, construct_graph, select_rows
 
 LABEL_PREDICATES: tuple[URIRef, ...] = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
+# fetched with the labels of linked nodes: how a unit reads after a number ("viewers")
+FETCHED_LABEL_PREDICATES: tuple[URIRef, ...] = (*LABEL_PREDICATES, OKG.pluralLabel)
 DEPENDENT_LINKS: tuple[URIRef, ...] = (OKG.reportedFigure,)  # objects described in full
 DEPENDENT_BACKLINKS: tuple[URIRef, ...] = (OKG.figureOf,)  # subjects described in full
 
@@ -54,7 +56,7 @@ def _values(terms: Iterable[URIRef]) -> str:
 
 
 def _label_filter(variable: str) -> str:
-    return f"FILTER({variable} IN ({', '.join(p.n3() for p in LABEL_PREDICATES)}))"
+    return f"FILTER({variable} IN ({', '.join(p.n3() for p in FETCHED_LABEL_PREDICATES)}))"
 
 
 def description_query(iri: str) -> str:

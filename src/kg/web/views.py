@@ -153,8 +153,16 @@ def figure_reading(linker: Linker, figure: Node) -> str:
         words.append(linker.label_of(qualifier))
     words.append(format_number(value) if value is not None else "?")
     if unit is not None:
-        words.append(linker.label_of(unit))
+        words.append(unit_reading(linker, unit, value))
     return " ".join(words)
+
+
+def unit_reading(linker: Linker, unit: Node, value: Node | None) -> str:
+    """The unit's plural label after a number other than one ("viewers"), else its label."""
+    plurals = linker.graph.objects(unit, OKG.pluralLabel)
+    plural = pick_label({p.language or "": str(p) for p in plurals if isinstance(p, Literal)})
+    is_one = isinstance(value, Literal) and value.toPython() == 1
+    return plural if plural and not is_one else linker.label_of(unit)
 
 
 def quotes_of(linker: Linker, node: Node) -> list[Quote]:
