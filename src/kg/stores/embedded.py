@@ -28,12 +28,11 @@ from kg.stores import (
     QueryError,
     QueryForm,
     QueryRequest,
-    ResultTooLarge,
     StoreUnavailable,
     guard,
 )
 from kg.stores.deadline import DeadlineRunner
-from kg.stores.results import WRITERS
+from kg.stores.results import too_large, write_solutions
 
 VERSION_STAMP = "kg-version"
 
@@ -186,16 +185,8 @@ def _capped(items: Iterator[Any], max_rows: int) -> list[Any]:
     """At most ``max_rows`` items; :class:`ResultTooLarge` when there are more."""
     taken = list(islice(items, max_rows + 1))
     if len(taken) > max_rows:
-        raise ResultTooLarge(
-            f"the result has more than {max_rows} rows; add a LIMIT (at most {max_rows})"
-        )
+        raise too_large(max_rows)
     return taken
-
-
-def _write_solutions(result: Any, fmt: Format, max_rows: int) -> bytes:
-    variables = [variable.value for variable in result.variables]
-    rows = [tuple(solution) for solution in _capped(result, max_rows)]
-    return WRITERS[fmt.oxigraph](variables, rows)  # type: ignore[index]
 
 
 def _write_boolean(result: Any, fmt: Format, max_rows: int) -> bytes:
@@ -212,7 +203,7 @@ def _write_triples(result: Any, fmt: Format, max_rows: int) -> bytes:
 
 
 _WRITE: dict[QueryForm, Callable[[Any, Format, int], bytes]] = {
-    QueryForm.SELECT: _write_solutions,
+    QueryForm.SELECT: write_solutions,
     QueryForm.ASK: _write_boolean,
     QueryForm.CONSTRUCT: _write_triples,
     QueryForm.DESCRIBE: _write_triples,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -63,6 +64,13 @@ def inspect(query: str, *, max_length: int) -> QueryInfo:
     """Check ``query`` and return its form and dataset; raise :class:`QueryError` if refused."""
     if len(query) > max_length:
         raise QueryTooLong(f"the query is {len(query)} characters long; the limit is {max_length}")
+    return _analyse(query)
+
+
+@lru_cache(maxsize=1024)
+def _analyse(query: str) -> QueryInfo:
+    """The parsers' findings on ``query``, cached per process: the same queries come back often
+    (examples, dashboards), and an rdflib parse costs milliseconds. Refusals are not cached."""
     lowered = query.lower()
     parsed = _rdflib_parse(query) if _needs_full_parse(lowered) else None
     if "service" in lowered:

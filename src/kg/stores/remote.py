@@ -43,7 +43,7 @@ from kg.stores import (
     StoreUnavailable,
     guard,
 )
-from kg.stores.results import WRITERS
+from kg.stores.results import too_large, write_rows
 
 REMOTE_SCHEMES = ("http://", "https://")
 HEALTH_TIMEOUT = 3.0  # seconds: /healthz must answer quickly even when the store hangs
@@ -515,9 +515,9 @@ def _write_results(
     fix = dialect.repair_term
     rows = [tuple(fix(term) for term in solution) for solution in results]
     _check_size(len(rows), max_rows)
-    return WRITERS[fmt.oxigraph](variables, rows)  # type: ignore[index]
+    return write_rows(variables, rows, fmt)
 
 
 def _check_size(rows: int, max_rows: int) -> None:
     if rows > max_rows:
-        raise ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT to the query")
+        raise too_large(max_rows)

@@ -1,133 +1,72 @@
-"""Write SELECT solutions already read into memory (so the row cap could be checked first).
+"""SELECT results in any SPARQL results format, with the row cap, written by pyoxigraph only.
 
-pyoxigraph serialises only its own lazy ``QuerySolutions``, which cannot be counted without
-consuming them; these writers take the counted list instead. They follow the W3C formats:
-JSON (https://www.w3.org/TR/sparql11-results-json/), XML (https://www.w3.org/TR/rdf-sparql-XMLres/),
-CSV and TSV (https://www.w3.org/TR/sparql11-results-csv-tsv/).
+pyoxigraph serialises its lazy ``QuerySolutions`` but cannot count them without consuming them.
+So solutions are first written as SPARQL TSV (https://www.w3.org/TR/sparql11-results-csv-tsv/)
+into a buffer that counts rows as they arrive — in TSV every row is one line, since tabs and
+newlines inside terms are escaped — and stops the evaluation past the cap; the TSV, which keeps
+every term exactly, is then read back by pyoxigraph and written in the requested format.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-PLAIN_DATATYPES = (XSD_STRING, RDF_LANG_STRING)
+from kg.formats import Format
+from kg.stores import ResultTooLarge
 
+TSV = ox.QueryResultsFormat.TSV
 Term = Any  # a pyoxigraph NamedNode, BlankNode, Literal or Triple
-Rows = Sequence[Sequence[Term | None]]
 
 
-def json_term(term: Term) -> dict[str, Any]:
-    """One RDF term as a SPARQL JSON results binding value."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {p: json_term(getattr(term, p)) for p in parts}}
-    value: dict[str, Any] = {"type": "literal", "value": term.value}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        value["datatype"] = term.datatype.value
-    return value
+class _RowCappedBuffer:
+    """A write target for a TSV serialisation that raises :class:`ResultTooLarge` past the cap."""
+
+    def __init__(self, max_rows: int):
+        self.max_lines = max_rows + 1  # the header line, then one line per row
+        self.lines = 0
+        self.data = bytearray()
+
+    def write(self, chunk: bytes) -> int:
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_lines:
+            raise too_large(self.max_lines - 1)
+        self.data += chunk
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the data stays in memory."""
 
 
-def write_json(variables: Sequence[str], rows: Rows) -> bytes:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = [
-        {
-            name: json_term(term)
-            for name, term in zip(variables, row, strict=True)
-            if term is not None
-        }
-        for row in rows
-    ]
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def too_large(max_rows: int) -> ResultTooLarge:
+    """The error for a result over the row cap."""
+    return ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT to the query")
 
 
-def xml_term(term: Term) -> str:
-    """One RDF term as a SPARQL XML results element."""
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        inner = "".join(f"<{p}>{xml_term(getattr(term, p))}</{p}>" for p in parts)
-        return f"<triple>{inner}</triple>"
-    if term.language:
-        attribute = f" xml:lang={quoteattr(term.language)}"
-    elif term.datatype.value != XSD_STRING:
-        attribute = f" datatype={quoteattr(term.datatype.value)}"
-    else:
-        attribute = ""
-    return f"<literal{attribute}>{escape(term.value)}</literal>"
+def write_solutions(solutions: ox.QuerySolutions, fmt: Format, max_rows: int) -> bytes:
+    """``solutions`` in ``fmt``; :class:`ResultTooLarge` as soon as they pass ``max_rows``."""
+    buffer = _RowCappedBuffer(max_rows)
+    solutions.serialize(buffer, TSV)  # type: ignore[arg-type]  # any object with write()
+    return _convert(bytes(buffer.data), fmt)
 
 
-def write_xml(variables: Sequence[str], rows: Rows) -> bytes:
-    """SPARQL Query Results XML."""
-    parts = ['<?xml version="1.0" encoding="utf-8"?>\n']
-    parts.append('<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
-    parts.extend(f"<variable name={quoteattr(name)}/>" for name in variables)
-    parts.append("</head><results>")
-    for row in rows:
-        parts.append("<result>")
-        for name, term in zip(variables, row, strict=True):
-            if term is not None:
-                parts.append(f"<binding name={quoteattr(name)}>{xml_term(term)}</binding>")
-        parts.append("</result>")
-    parts.append("</results></sparql>\n")
-    return "".join(parts).encode("utf-8")
+def write_rows(
+    variables: Sequence[str], rows: Sequence[Sequence[Term | None]], fmt: Format
+) -> bytes:
+    """Solutions held as Python rows (e.g. repaired terms of a remote store) in ``fmt``.
 
-
-def csv_field(term: Term | None) -> str:
-    """One CSV field: the plain value of a term, quoted when it must be."""
-    if term is None:
-        text = ""
-    elif isinstance(term, ox.BlankNode):
-        text = f"_:{term.value}"
-    elif isinstance(term, ox.Triple):
-        text = str(term)
-    else:
-        text = term.value
-    if any(char in text for char in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def write_csv(variables: Sequence[str], rows: Rows) -> bytes:
-    """SPARQL 1.1 Query Results CSV (lines end with CRLF)."""
-    lines = [",".join(variables)]
-    lines.extend(",".join(csv_field(term) for term in row) for row in rows)
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def tsv_field(term: Term | None) -> str:
-    """One TSV field: the term in its N-Triples form (a quoted triple between ``<<`` ``>>``)."""
-    if term is None:
-        return ""
-    return f"<< {term} >>" if isinstance(term, ox.Triple) else str(term)
-
-
-def write_tsv(variables: Sequence[str], rows: Rows) -> bytes:
-    """SPARQL 1.1 Query Results TSV: terms in their Turtle / N-Triples form."""
+    Each term is written by pyoxigraph itself (``str`` of a term is its N-Triples form, with tabs
+    and newlines escaped), so the TSV read back is exact.
+    """
     lines = ["\t".join(f"?{name}" for name in variables)]
-    lines.extend("\t".join(tsv_field(term) for term in row) for row in rows)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+    return _convert(("\n".join(lines) + "\n").encode("utf-8"), fmt)
 
 
-WRITERS: dict[ox.QueryResultsFormat, Callable[[Sequence[str], Rows], bytes]] = {
-    ox.QueryResultsFormat.JSON: write_json,
-    ox.QueryResultsFormat.XML: write_xml,
-    ox.QueryResultsFormat.CSV: write_csv,
-    ox.QueryResultsFormat.TSV: write_tsv,
-}
+def _convert(tsv: bytes, fmt: Format) -> bytes:
+    if fmt.oxigraph == TSV:
+        return tsv
+    solutions = ox.parse_query_results(tsv, TSV)
+    return solutions.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
