@@ -53,17 +53,43 @@ def sparql_request(query_path: str, query: str, accept: str, name: str = "") -> 
     return Request(f"{query_path}?query={quote(query)}", accept, name)
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """When a run stops: after ``duration`` s once ``minimum`` requests were sent, at ``limit``
+    requests, or at ``cap`` s whatever the count."""
+
+    duration: float
+    limit: int
+    minimum: int = 0
+    cap: float = 300.0
+
+    def done(self, started: float, sent: int) -> bool:
+        elapsed = time.perf_counter() - started
+        return (
+            sent >= self.limit
+            or elapsed >= self.cap
+            or (elapsed >= self.duration and sent >= self.minimum)
+        )
+
+
 def run(
-    port: int, requests: list[Request], *, clients: int, duration: float, limit: int
+    port: int,
+    requests: list[Request],
+    *,
+    clients: int,
+    bounds: Bounds | None = None,
+    duration: float = 10.0,
+    limit: int = 20_000,
 ) -> LoadResult:
-    """Send ``requests`` round-robin from ``clients`` threads, for ``duration`` s or ``limit``."""
+    """Send ``requests`` round-robin from ``clients`` threads until ``bounds`` say stop
+    (by default: ``duration`` seconds or ``limit`` requests, whichever comes first)."""
+    bounds = bounds or Bounds(duration, limit)
     result, lock = LoadResult(), threading.Lock()
-    deadline = time.perf_counter() + duration
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         futures = [
             pool.submit(
-                _client, port, requests, n * len(requests) // clients, deadline, limit, result, lock
+                _client, port, requests, n * len(requests) // clients, bounds, began, result, lock
             )
             for n in range(clients)
         ]
@@ -77,17 +103,17 @@ def _client(
     port: int,
     requests: list[Request],
     offset: int,
-    deadline: float,
-    limit: int,
+    bounds: Bounds,
+    began: float,
     result: LoadResult,
     lock: threading.Lock,
 ) -> None:
     connection = http.client.HTTPConnection(HOST, port, timeout=120)
     index = offset
     try:
-        while time.perf_counter() < deadline:
+        while True:
             with lock:
-                if result.requests >= limit:
+                if bounds.done(began, result.requests):
                     return
                 result.requests += 1
             request = requests[index % len(requests)]

@@ -28,12 +28,19 @@ def competency_queries(folder: Path) -> list[Query]:
 
 
 def with_prefixes(text: str) -> str:
-    """``text`` preceded by the declarations of our prefixes that it does not declare itself."""
+    """``text`` preceded by the declarations of our prefixes that it uses without declaring.
+
+    Only those: an unused declaration is not free (the endpoint's guard, for one, reads a query
+    that mentions ``service`` more carefully, and ``sparql-service-description`` does).
+    """
     declared = set(_PREFIX_DECLARATION.findall(text))
-    missing = [
-        line for line in sparql_prologue().splitlines() if line.split()[1][:-1] not in declared
-    ]
-    return "".join(f"{line}\n" for line in missing) + text
+    missing = []
+    for line in sparql_prologue().splitlines():
+        prefix = line.split()[1]  # "okg:"
+        used = re.search(rf"(?<![\w.-]){re.escape(prefix)}", text)
+        if used and prefix[:-1] not in declared:
+            missing.append(f"{line}\n")
+    return "".join(missing) + text
 
 
 def _natural_key(path: Path) -> tuple[int, str]:

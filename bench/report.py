@@ -4,7 +4,7 @@ method section of ``docs/benchmarks.md``."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +61,8 @@ class SizeResult:
     queries: list[QueryResult] = field(default_factory=list)
     servers: dict[str, ServerResult] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    remote: dict[str, ServerResult] = field(default_factory=dict)  # bench/remote.py's servers
+    remote_answers: dict[str, dict[str, int | None]] = field(default_factory=dict)
 
 
 def ms(seconds: float | None) -> str:
@@ -98,8 +100,10 @@ def mix_summary(result: SizeResult) -> tuple[float | None, float | None, bool]:
     return (statistics.median(ratios) if ratios else None), total, capped
 
 
-def render(results: list[SizeResult], header: list[str], budget: float) -> str:
-    """The Markdown results section."""
+def render(
+    results: list[SizeResult], header: list[str], budget: float, extra: Sequence[str] = ()
+) -> str:
+    """The Markdown results section (``extra``: more lines, before the notes)."""
     lines = [*header, "", *_sizes_table(results), "", *_inprocess_summary(results), ""]
     for result in results:
         if result.queries:
@@ -110,6 +114,7 @@ def render(results: list[SizeResult], header: list[str], budget: float) -> str:
             lines += [*_http_query_table(result), ""]
     if results:
         lines += [*render_targets(max(results, key=lambda r: r.manifest.triples)), ""]
+    lines += extra
     notes = [f"- {result.manifest.target:,}: {note}" for result in results for note in result.notes]
     if notes:
         lines += ["### Notes from the run", "", *notes, ""]

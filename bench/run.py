@@ -23,12 +23,13 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``kg`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import generate, inprocess, load, report, servers
+from bench import generate, inprocess, load, remote, report, servers
 from bench.queries import Query, competency_queries, lookup_queries, returns_graph
 from kg.config import PROJECT_ROOT
 from kg.namespaces import BASE_IRI
 
 JSON = "application/sparql-results+json"
+MIX_PASSES = 2  # the mix phase lasts until each query was sent this many times (on average)
 TURTLE = "text/turtle"
 
 
@@ -42,6 +43,7 @@ class Plan:
     duration: float  # seconds of each HTTP load phase
     max_requests: int  # requests of each HTTP load phase at most
     clients: int
+    phase_cap: float  # seconds a load phase may last to reach its minimum of requests
     workers: int  # kg serve worker processes
     start_timeout: float
 
@@ -55,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter load phases")
     parser.add_argument("--seed", type=int, default=20200408, help="seed of the generator")
-    parser.add_argument("--only", choices=("inprocess", "http"), help="run one harness only")
+    parser.add_argument(
+        "--only", choices=("inprocess", "http", "remote"), help="run one harness only"
+    )
     parser.add_argument(
         "--budget", type=float, help="seconds per in-process run before it is killed (default 30)"
     )
@@ -85,6 +89,7 @@ def plan_for(args: argparse.Namespace) -> Plan:
         duration=args.duration or (3.0 if quick else 10.0),
         max_requests=2_000 if quick else 20_000,
         clients=args.clients,
+        phase_cap=60.0 if quick else 150.0,
         workers=args.workers,
         start_timeout=120.0,
     )
@@ -102,7 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     began = time.perf_counter()
     results = [run_size(size, args, plan, mix) for size in sizes]
-    section = report.render(results, header(args, plan, time.perf_counter() - began), plan.budget)
+    section = report.render(
+        results,
+        header(args, plan, time.perf_counter() - began),
+        plan.budget,
+        extra=remote.render(results),
+    )
     print(section)
     if not args.no_write:
         report.write(args.output, section)
@@ -126,6 +136,10 @@ def run_size(
         run_inprocess(result, folder, plan, mix)
     if args.only in (None, "http"):
         run_http(result, folder, args.work / "logs" / str(size), plan, mix)
+    if args.only in (None, "remote"):  # kg serve --store on Virtuoso and Oxigraph server
+        remote.run_remote(
+            result, folder, args.work / "stores", args.work / "logs" / str(size), plan, mix
+        )
     return result
 
 
@@ -242,8 +256,9 @@ def measure(
     measured = report.ServerResult(server.name, cold_start=server.cold_start)
     _say(f"  {server.name} ready in {server.cold_start:.1f} s")
     mix_requests = [load.sparql_request(server.query_path, q.text, _accept(q), q.name) for q in mix]
-    _run_phase(server, mix_requests, plan)  # warm-up, untimed: first-run caches on both sides
-    measured.mix = _run_phase(server, mix_requests, plan)
+    once = len(mix_requests)
+    _run_phase(server, mix_requests, plan, load.Bounds(0, once, once))  # warm-up: each query once
+    measured.mix = _run_phase(server, mix_requests, plan, minimum=MIX_PASSES * once)
     lookups = [
         load.sparql_request(server.query_path, q.text, _accept(q)) for q in lookup_queries(samples)
     ]
@@ -275,10 +290,17 @@ def _dereference(
     return _run_phase(server, paths, plan)
 
 
-def _run_phase(server: servers.Server, requests: list[load.Request], plan: Plan) -> load.LoadResult:
-    return load.run(
-        server.port, requests, clients=plan.clients, duration=plan.duration, limit=plan.max_requests
-    )
+def _run_phase(
+    server: servers.Server,
+    requests: list[load.Request],
+    plan: Plan,
+    bounds: load.Bounds | None = None,
+    *,
+    minimum: int = 0,
+) -> load.LoadResult:
+    """One load phase: ``plan``'s duration and request limit unless ``bounds`` are given."""
+    bounds = bounds or load.Bounds(plan.duration, plan.max_requests, minimum, plan.phase_cap)
+    return load.run(server.port, requests, clients=plan.clients, bounds=bounds)
 
 
 def _accept(query: Query) -> str:
@@ -299,8 +321,9 @@ def header(args: argparse.Namespace, plan: Plan, seconds: float) -> list[str]:
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {versions}. "
         f"{plan.repeats} timed runs per query in process after a warm-up (rdflib: up to "
         f"{plan.rdflib_repeats}); runs past {plan.budget:.0f} s are killed; HTTP phases of "
-        f"{plan.duration:g} s (at most {plan.max_requests:,} requests) with {plan.clients} "
-        f"clients after a warm-up phase; kg serve with {plan.workers} workers.",
+        f"{plan.duration:g} s (at most {plan.max_requests:,} requests; the mix phase until "
+        f"each query was sent {MIX_PASSES} times on average, at most {plan.phase_cap:g} s) with "
+        f"{plan.clients} clients after a warm-up pass; kg serve with {plan.workers} workers.",
     ]
 
 

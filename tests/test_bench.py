@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
 
-from bench import generate, inprocess, load, report, run, servers
+from bench import generate, inprocess, load, remote, report, run, servers
 from bench.queries import Query, competency_queries, lookup_queries
 
 PREFIXES = """\
@@ -168,11 +168,12 @@ def test_samples_name_resources_that_exist(graph: tuple[Path, generate.Manifest]
         assert _count(store, f"<{iri}> ?p ?o") > 0, iri
 
 
-def test_queries_get_our_prefixes_only_where_undeclared(template: Path):
+def test_queries_get_the_prefixes_they_use_without_declaring(template: Path):
     mix = competency_queries(template / "queries")
     assert [q.name for q in mix] == ["cq1", "cq2", "cq10", "cq11"]
     assert mix[1].text.count("PREFIX okg:") == 1
     assert "PREFIX okg:" in mix[0].text
+    assert "PREFIX sd:" not in mix[0].text and "PREFIX rdf:" not in mix[0].text  # unused
     assert len(lookup_queries(["http://example.org/a"])) == 2
 
 
@@ -223,12 +224,14 @@ def test_load_client_and_memory_on_a_real_oxigraph_server(
         ]
         requests.append(load.Request("/query?query=NOT+SPARQL", "application/sparql-results+json"))
         result = load.run(server.port, requests, clients=2, duration=5, limit=40)
+        one_pass = load.run(server.port, requests, clients=3, bounds=load.Bounds(0, 99, 9))
         memory = servers.memory(server.process.pid)
     finally:
         server.stop()
     assert result.requests == 40
     assert 1 <= result.errors < 40 and "NOT+SPARQL: HTTP 400" in result.first_error
     assert len(result.latencies) == 40 - result.errors
+    assert one_pass.requests == 9 and len(one_pass.latencies) + one_pass.errors == 9
     assert memory.rss > 1_000_000 and memory.processes >= 1
     assert server.process.poll() is not None
 
@@ -256,3 +259,35 @@ def test_generator_never_clears_a_folder_it_did_not_make(template: Path, tmp_pat
     with pytest.raises(FileExistsError):
         _generate(template, tmp_path, 1_000)
     assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_remote_mode_measures_both_stores_and_kg_serve_in_front_of_them(
+    template: Path, tmp_path: Path
+):
+    output = tmp_path / "benchmarks.md"
+    arguments = ["--quick", "--only", "remote", "--sizes", "800", "--duration", "0.3"]
+    arguments += ["--template-data", str(template / "data")]
+    arguments += ["--template-ontology", str(template / "ontology")]
+    arguments += ["--queries", str(template / "queries"), "--work", str(tmp_path / "work")]
+    assert run.main([*arguments, "--output", str(output)]) == 0
+    lines = output.read_text(encoding="utf-8").splitlines()
+    for key, name in remote.NAMES.items():
+        cells = next(line for line in lines if f"| {name} |" in line).split("|")
+        assert float(cells[6]) > 0, name  # mix throughput measured
+        loaded = key in ("virtuoso", "virtuoso-dataset", "oxigraph")
+        assert (cells[3].strip() != report.DASH) == loaded, name  # kg load timed for the stores
+    header = next(i for i, line in enumerate(lines) if line.startswith("| triples | kg→"))
+    assert report.DASH not in lines[header + 2]  # every ratio computed
+    assert "### Notes from the run" not in lines  # no errors, same answers everywhere
+    assert not any("Oxigraph server (memory)" in line for line in lines)  # --only remote
+    query_row = next(line for line in lines if line.startswith("| cq11 |"))
+    assert query_row.count("(") == len(remote.NAMES)  # every server answered cq11, sizes shown
+
+
+def test_answers_of_different_sizes_are_named_in_the_notes():
+    answers = {"a": {"cq1": 3, "cq2": None}, "b": {"cq1": 3, "cq2": 5}, "c": {"cq1": 4, "cq2": 5}}
+    notes = remote.answer_differences(answers)
+    assert len(notes) == 2
+    assert notes[0].startswith("cq1:") and "c 4" in notes[0]
+    assert notes[1].startswith("cq2:") and "a failed" in notes[1]
+    assert remote.answer_differences({"a": {"cq1": 3}, "b": {"cq1": 3}}) == []

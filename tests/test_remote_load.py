@@ -155,3 +155,16 @@ def test_load_command_exit_codes_and_messages(
     assert "http" in capsys.readouterr().err
     assert main(["load", "--to", "http://127.0.0.1:9/query", *options]) == 3
     assert "does not answer" in capsys.readouterr().err
+
+
+def test_no_validate_loads_a_non_conforming_graph_as_it_is(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nameless = {**SOURCES, "data/officials.ttl": f"<{ID}official/nameless> a okg:Official ."}
+    broken = write_sources(tmp_path / "broken", nameless)
+    options = ["--to", server.url, "--replace", "--ontology", str(broken.ontology_dir)]
+    options += ["--data", str(broken.data_dir), "--shapes", str(broken.shapes_dir)]
+    assert main(["load", *options]) == 1
+    assert "does not conform" in capsys.readouterr().err
+    assert main(["load", *options, "--no-validate"]) == 0  # e.g. the bench's generated graphs
+    assert store_sizes(server.open_store(broken)) == expected_sizes(broken)

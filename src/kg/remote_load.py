@@ -109,15 +109,18 @@ def load_to_store(
     timeout: float = 120.0,
     environ: Mapping[str, str] | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    validate_first: bool = True,
 ) -> LoadReport:
-    """Validate, then PUT every source graph into the store at ``url``, then check the counts.
+    """Validate (unless ``validate_first`` is False), then PUT every source graph into the store
+    at ``url``, then check the counts.
 
     Raises :class:`NotConforming` (nothing sent) or :class:`StoreUnavailable` when the store does
     not answer at all; a failure half-way is recorded in the returned report.
     """
-    validation = validate(settings)
-    if not validation.conforms:
-        raise NotConforming(validation)
+    if validate_first:
+        validation = validate(settings)
+        if not validation.conforms:
+            raise NotConforming(validation)
     files = graph_files(settings)
     store = RemoteStore(
         settings.replace(store=url), Endpoints.from_settings(settings.replace(store=url), environ)

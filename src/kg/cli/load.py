@@ -36,6 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="time limit of each request to the store (default: 120)",
     )
+    parser.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="load without SHACL validation first (e.g. generated benchmark data)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only problems")
 
 
@@ -52,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             replace=args.replace,
             timeout=args.timeout,
             progress=progress,
+            validate_first=args.validate,
         )
     except NotConforming as error:
         sys.stderr.write(error.report.render("text"))
