@@ -75,10 +75,13 @@ def start(
     """Spawn ``command`` and wait until ``ready_path`` answers 200; cold start is that wait."""
     log.parent.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
-    with open(log, "wb") as handle:
-        process = subprocess.Popen(
-            list(command), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    try:
+        with open(log, "wb") as handle:
+            process = subprocess.Popen(
+                list(command), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+            )
+    except OSError as error:  # e.g. the program is not installed
+        raise ServerError(f"{name} cannot be started: {error}") from error
     server = Server(name, process, port, query_path, log)
     try:
         _wait_ready(server, ready_path, timeout)

@@ -240,6 +240,7 @@ def test_a_whole_run_on_a_tiny_graph_writes_the_report(template: Path, tmp_path:
     output = tmp_path / "benchmarks.md"
     output.write_text(f"# Benchmarks\n\nHand-written method.\n\n{report.MARKER}\n\nold results\n")
     arguments = ["--quick", "--sizes", "800", "--duration", "0.3", "--budget", "20"]
+    arguments += ["--only", "inprocess,http"]  # the remote harness has its own test
     arguments += ["--template-data", str(template / "data")]
     arguments += ["--template-ontology", str(template / "ontology")]
     arguments += ["--queries", str(template / "queries"), "--work", str(tmp_path / "work")]
