@@ -264,8 +264,10 @@ def test_running_puts_the_permalink_in_the_address_bar(page: Page, browser: Brow
 
 def test_result_iri_opens_its_resource_page(page: Page) -> None:
     open_editor(page, "/query?query=" + quote(QUERIES["01-platforms"]))
-    with page.expect_navigation() as navigation:
-        page.locator("#results a.iri", has_text="Beta Video").click()
+    link = page.locator("#results a.iri", has_text="Beta Video")
+    link.wait_for()  # the permalink's history.replaceState is a navigation too: let it pass first
+    with page.expect_navigation(url="**/id/platform/beta-video") as navigation:
+        link.click()
     response = navigation.value
     assert response is not None and response.status == 200
     assert urlsplit(page.url).path == "/id/platform/beta-video"
