@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -149,15 +149,9 @@ def checkpoint_virtuoso(state: Path) -> None:
 
 
 def virtuoso_load_environ(url: str, state: Path) -> dict[str, str]:
-    """``kg load`` through Virtuoso's unauthenticated GSP endpoint, opened to writes here.
-
-    Through ``/sparql-graph-crud-auth`` (digest authentication) a file of more than a few MB
-    fails: urllib sends the body unauthenticated first, Virtuoso answers 401 and resets the
-    connection before the body is read ("the store cannot be reached"). This throw-away database
-    on 127.0.0.1 lets the anonymous SPARQL user update instead (never do that in production).
-    """
-    virtuoso_sql(state, 'GRANT SPARQL_UPDATE TO "SPARQL";')
-    return {"KG_STORE_GSP_URL": urljoin(url, "sparql-graph-crud")}
+    """``kg load`` through Virtuoso's digest-protected GSP endpoint, as user ``dba`` (the
+    default password of this throw-away database on 127.0.0.1)."""
+    return {"KG_STORE_USER": "dba", "KG_STORE_PASSWORD": "dba"}
 
 
 def start_oxigraph(state: Path, log: Path, timeout: float) -> servers.Server:

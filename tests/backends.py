@@ -38,6 +38,7 @@ class Server:
         self.kind = kind
         self.state = state
         self.url = ""
+        self._stores: list[RemoteStore] = []
 
     @property
     def environ(self) -> dict[str, str]:
@@ -59,12 +60,21 @@ class Server:
         return self.url
 
     def stop(self) -> None:
+        """Stop the server, closing the connections of the stores opened on it first."""
+        self.close_stores()
         self._script("stop")
 
     def open_store(self, settings: Settings) -> RemoteStore:
-        """A remote store on this server, with its credentials."""
+        """A remote store on this server, with its credentials (closed by :meth:`close_stores`)."""
         remote = settings.replace(store=self.url)
-        return RemoteStore(remote, Endpoints.from_settings(remote, self.environ))
+        store = RemoteStore(remote, Endpoints.from_settings(remote, self.environ))
+        self._stores.append(store)
+        return store
+
+    def close_stores(self) -> None:
+        """Close the connections of every store opened on this server (they reopen on use)."""
+        for store in self._stores:
+            store.close()
 
     def load(self, settings: Settings, **options: object) -> LoadReport:
         """``kg load --to`` this server with the sources of ``settings``."""

@@ -10,9 +10,10 @@ from backends import Server, started
 
 from kg.cli import main
 from kg.config import Settings
-from kg.loading import graph_iri_for
+from kg.loading import fingerprint, graph_iri_for, source_paths
 from kg.remote_load import NotConforming, graph_files, store_sizes
 from kg.stores import StoreUnavailable
+from kg.stores.remote import MANIFEST, MANIFEST_QUERY, RemoteStore
 
 OKG = "https://w3id.org/officials-kg/ontology#"
 ID = "https://w3id.org/officials-kg/id/"
@@ -77,6 +78,24 @@ def test_load_puts_one_named_graph_per_file_with_the_source_counts(
     assert store_sizes(store)[str(regions)] == 2
 
 
+def manifest(store: RemoteStore) -> tuple[set[str], set[str]]:
+    """The graphs and versions the store's manifest names (empty sets without a manifest)."""
+    rows = store.select(MANIFEST_QUERY)
+    return {row["graph"].value for row in rows}, {row["version"].value for row in rows}
+
+
+def test_a_complete_load_records_our_graphs_and_the_sources_version(
+    server: Server, sources: Settings
+) -> None:
+    assert server.load(sources, replace=True).ok
+    store = server.open_store(sources)
+    version = fingerprint(source_paths(sources))
+    assert manifest(store) == (set(expected_sizes(sources)), {version})
+    assert store.version == version  # as the embedded store's version of the same sources
+    assert sorted(store.graph_names()) == sorted(expected_sizes(sources))
+    assert MANIFEST not in store.graph_names()
+
+
 def test_rerunning_the_load_is_harmless(server: Server, sources: Settings) -> None:
     first = server.load(sources, replace=True)
     again = server.load(sources)
@@ -130,9 +149,13 @@ def test_a_failure_half_way_is_reported_and_a_rerun_repairs_it(
     assert report.not_attempted == [graph.iri for graph in files[2:]]
     assert "run `kg load` again" in report.render()
     server.start()
+    half_done = server.open_store(changed)
+    assert manifest(half_done) == (set(), set())  # removed before the first PUT, not rewritten
+    assert half_done.version != fingerprint(source_paths(changed))  # counted from the graphs
     repaired = server.load(changed, replace=True)
     assert repaired.ok, repaired.render()
     assert store_sizes(server.open_store(changed)) == expected_sizes(changed)
+    assert server.open_store(changed).version == fingerprint(source_paths(changed))
 
 
 def test_a_store_that_does_not_answer_is_an_error_before_anything_is_sent(

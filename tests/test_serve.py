@@ -125,3 +125,11 @@ def test_gunicorn_options_follow_the_settings() -> None:
     assert options["workers"] == 3 and options["bind"] == "127.0.0.1:9999"
     assert options["preload_app"] is True and options["worker_class"] == "sync"
     assert options["timeout"] > 5  # gunicorn's heartbeat is only a backstop behind the query limit
+
+
+def test_a_remote_store_gets_threaded_workers() -> None:
+    """Requests to a remote store wait on the network: each worker runs several threads."""
+    remote = gunicorn_options(Settings(store="http://127.0.0.1:7878/query", threads=6))
+    assert remote["worker_class"] == "gthread" and remote["threads"] == 6
+    embedded = gunicorn_options(Settings(threads=6))
+    assert embedded["worker_class"] == "sync" and embedded["threads"] == 1

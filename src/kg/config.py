@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address the server binds to."),
     Setting("port", 8000, "Port the server listens on."),
     Setting("workers", 2, "Number of server worker processes."),
+    Setting(
+        "threads",
+        8,
+        "Threads per worker with a remote store, whose requests mostly wait on the store "
+        "(the embedded store answers one request per worker at a time).",
+    ),
     Setting("timeout", 10.0, "Hard time limit of one query, in seconds."),
     Setting("max_rows", 100_000, "Most result rows (or triples) a query may return."),
     Setting("max_query_length", 20_000, "Longest query accepted, in characters."),
@@ -63,6 +69,7 @@ class Settings:
     host: str = _DEFAULTS["host"]
     port: int = _DEFAULTS["port"]
     workers: int = _DEFAULTS["workers"]
+    threads: int = _DEFAULTS["threads"]
     timeout: float = _DEFAULTS["timeout"]
     max_rows: int = _DEFAULTS["max_rows"]
     max_query_length: int = _DEFAULTS["max_query_length"]

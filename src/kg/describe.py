@@ -19,12 +19,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.namespaces import OKG, SCHEMA
-from kg.stores import Store, construct_graph, select_rows
+from kg.stores import Store, construct_triples, select_rows
 
 LABEL_PREDICATES: tuple[URIRef, ...] = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 # fetched with the labels of linked nodes: how a unit reads after a number ("viewers")
@@ -80,17 +81,15 @@ def description_query(iri: str) -> str:
 }}"""
 
 
-def describe(store: Store, iri: str) -> Graph:
-    """The description of ``iri``; empty when the graph does not mention it."""
-    return construct_graph(store, description_query(iri))
+def description(store: Store, iri: str) -> list[ox.Triple]:
+    """The triples of the description of ``iri``, one query in all.
 
-
-def exists(store: Store, iri: str) -> bool:
-    """Whether ``iri`` occurs in the graph as a subject or an object."""
+    Empty exactly when the graph does not mention ``iri`` as a subject or an object (the query
+    returns its own triples and its incoming links), and for an IRI that no query may contain.
+    """
     if not is_valid_iri(iri):
-        return False
-    query = f"SELECT ?x WHERE {{ {{ <{iri}> ?p ?x }} UNION {{ ?x ?p <{iri}> }} }} LIMIT 1"
-    return bool(select_rows(store, query))
+        return []
+    return construct_triples(store, description_query(iri))
 
 
 def resources(store: Store, uri_space: str) -> list[str]:

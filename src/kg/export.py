@@ -7,7 +7,8 @@ ontology included; dataset formats (TriG, N-Quads) carry each source file as its
 from __future__ import annotations
 
 import gzip
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -16,12 +17,13 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from kg.formats import Format
 from kg.namespaces import PREFIXES, bind_prefixes
 from kg.stores import Store, construct_graph
+from kg.terms import rdflib_graph
 
 DUMP_NAME = "officials-kg"
 DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "trig", "nquads")  # names in kg.formats
 UNION_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 CONTEXT_PREFIXES = tuple(p for p in PREFIXES if p != "id")  # "id" is the alias of "@id"
-PRETTY_BY_OXIGRAPH = {"turtle", "trig"}
+WRITTEN_BY_OXIGRAPH = {"turtle", "trig", "ntriples"}
 
 # Terms every context defines; language-tagged text becomes {"en": …, "zh": …}.
 BASE_TERMS: dict[str, Any] = {
@@ -31,6 +33,7 @@ BASE_TERMS: dict[str, Any] = {
     "comment": {"@id": str(RDFS.comment), "@container": "@language"},
 }
 LANGUAGE_RANGES = {RDF.langString, RDF.PlainLiteral}
+Statement = TypeVar("Statement", ox.Triple, ox.Quad)
 
 
 def union_graph(store: Store) -> Graph:
@@ -75,29 +78,40 @@ def jsonld_context(ontology: Graph, vocabulary: str) -> dict[str, Any]:
     return context
 
 
-def _with_prefixes(graph: Graph | Dataset, fmt: Format) -> bytes:
-    """Turtle / TriG written by Oxigraph, which keeps every literal's lexical form (rdflib writes
-    ``"60000"^^xsd:decimal`` as ``60000.0``), with the prefixes the data uses."""
+def _by_oxigraph(graph: Graph | Dataset, fmt: Format) -> bytes:
+    """``graph`` written by Oxigraph (see :func:`write_sorted`), from rdflib's exact lines."""
     exact = graph.serialize(format="nquads" if fmt.datasets else "nt", encoding="utf-8")
-    line_format = ox.RdfFormat.N_QUADS if fmt.datasets else ox.RdfFormat.N_TRIPLES
-    text = exact.decode("utf-8")
-    prefixes = {p: PREFIXES[p] for p in CONTEXT_PREFIXES if f"<{PREFIXES[p]}" in text}
-    # sorted, so that each subject's triples stand together (Oxigraph groups consecutive ones)
-    quads = sorted(ox.parse(exact, format=line_format), key=_quad_order)
-    output = ox.serialize(quads, format=fmt.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]
+    return write_sorted(ox.parse(exact, format=_line_format(fmt)), fmt)
+
+
+def write_sorted(statements: Iterable[Statement], fmt: Format) -> bytes:
+    """Turtle / TriG / N-Triples written by Oxigraph, which keeps every literal's lexical form
+    (rdflib writes ``"60000"^^xsd:decimal`` as ``60000.0``), with the prefixes the data uses;
+    sorted, so that each subject's triples stand together (Oxigraph groups consecutive ones)."""
+    ordered = sorted(statements, key=_statement_order)
+    lines = ox.serialize(ordered, format=_line_format(fmt)) or b""
+    if fmt.oxigraph == _line_format(fmt):
+        return lines
+    prefixes = {p: PREFIXES[p] for p in CONTEXT_PREFIXES if f"<{PREFIXES[p]}".encode() in lines}
+    output = ox.serialize(ordered, format=fmt.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]
     return output or b""
 
 
-def _quad_order(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
+def _line_format(fmt: Format) -> ox.RdfFormat:
+    return ox.RdfFormat.N_QUADS if fmt.datasets else ox.RdfFormat.N_TRIPLES
+
+
+def _statement_order(statement: ox.Triple | ox.Quad) -> tuple[str, ...]:
+    graph = (str(statement.graph_name),) if isinstance(statement, ox.Quad) else ()
+    return (*graph, str(statement.subject), str(statement.predicate), str(statement.object))
 
 
 def serialize(
     graph: Graph | Dataset, fmt: Format, *, context: dict[str, Any] | None = None
 ) -> bytes:
     """``graph`` in ``fmt`` as UTF-8 bytes; JSON-LD is compacted with ``context`` when given."""
-    if fmt.name in PRETTY_BY_OXIGRAPH:
-        return _with_prefixes(graph, fmt)
+    if fmt.name in WRITTEN_BY_OXIGRAPH:
+        return _by_oxigraph(graph, fmt)
     options: dict[str, Any] = {}
     if fmt.name == "jsonld" and context:
         options = {"context": context, "auto_compact": True}
@@ -106,6 +120,16 @@ def serialize(
     bind_prefixes(graph)
     text = graph.serialize(format=fmt.rdflib_name, encoding="utf-8", **options)
     return text if isinstance(text, bytes) else text.encode("utf-8")
+
+
+def serialize_triples(
+    triples: Sequence[ox.Triple], fmt: Format, *, context: dict[str, Any] | None = None
+) -> bytes:
+    """``triples`` in a graph format ``fmt``: straight from their terms when Oxigraph writes it,
+    else through an rdflib graph (as :func:`serialize`)."""
+    if fmt.name in WRITTEN_BY_OXIGRAPH and not fmt.datasets:
+        return write_sorted(triples, fmt)
+    return serialize(rdflib_graph(triples), fmt, context=context)
 
 
 def export(store: Store, fmt: Format, *, context: dict[str, Any] | None = None) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -127,6 +128,13 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     """
     if not accept or not accept.strip():
         return offers[0] if offers else None
+    return _best_offer(accept, tuple(offers))
+
+
+@lru_cache(maxsize=256)
+def _best_offer(accept: str, offers: tuple[Format, ...]) -> Format | None:
+    """:func:`negotiate` for a non-empty header, cached per process: clients send few distinct
+    ``Accept`` headers, and parsing one costs tens of microseconds. It depends on no data."""
     parsed = parse_accept_header(accept, MIMEAccept)
     best_quality, best = 0.0, None
     for fmt in offers:

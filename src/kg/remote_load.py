@@ -5,6 +5,9 @@ as N-Triples with a Graph Store Protocol ``PUT`` (which replaces that graph whol
 harmless and repairs a half-done load), then the triple count of every graph in the store is
 compared with the source. ``replace=True`` also deletes graphs under our graph namespace that no
 source file produces any more (a renamed or removed file), so the store holds exactly our dataset.
+The manifest (:data:`kg.stores.remote.MANIFEST`: our graphs and the data version) is deleted
+before the first ``PUT`` and written only once everything is in place and counted; ``kg serve``
+reads the version from it cheaply, and falls back to counting the graphs while it is absent.
 """
 
 from __future__ import annotations
@@ -18,9 +21,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.loading import LoadError, display_path, graph_iri_for, turtle_files
+from kg.loading import (
+    LoadError,
+    display_path,
+    fingerprint,
+    graph_iri_for,
+    source_paths,
+    turtle_files,
+)
 from kg.stores import QueryTimeout, StoreUnavailable
-from kg.stores.remote import Endpoints, RemoteStore
+from kg.stores.remote import MANIFEST, Endpoints, RemoteStore, manifest_ntriples
 from kg.validation import ValidationReport, validate
 
 GSP_CONTENT_TYPE = "text/turtle; charset=utf-8"  # N-Triples is Turtle; every store reads Turtle
@@ -125,14 +135,20 @@ def load_to_store(
     store = RemoteStore(
         settings.replace(store=url), Endpoints.from_settings(settings.replace(store=url), environ)
     )
-    if not store.healthy():
-        raise StoreUnavailable(f"the store at {url} does not answer; nothing was loaded")
-    report = LoadReport(url)
-    _put_all(store, files, report, timeout, progress)
-    if report.failed:
+    try:
+        if not store.healthy():
+            raise StoreUnavailable(f"the store at {url} does not answer; nothing was loaded")
+        report = LoadReport(url)
+        _remove_manifest(store, files, report, timeout)
+        if not report.failed:
+            _put_all(store, files, report, timeout, progress)
+        if not report.failed:
+            _check_counts(store, files, report, replace, timeout)
+        if report.ok:
+            _write_manifest(store, settings, files, report, timeout)
         return report
-    _check_counts(store, files, report, replace, timeout)
-    return report
+    finally:
+        store.close()
 
 
 def _put_all(
@@ -152,6 +168,31 @@ def _put_all(
         report.loaded.append(graph.iri)
         report.triples += graph.triples
         progress(f"loaded {display_path(graph.path)} -> {graph.iri} ({graph.triples} triples)")
+
+
+def _remove_manifest(
+    store: RemoteStore, files: list[GraphFile], report: LoadReport, timeout: float
+) -> None:
+    """Delete the manifest before anything changes: a half-done load never carries a version."""
+    error = _gsp(store, "DELETE", MANIFEST, timeout)
+    if error is not None and not error.startswith("HTTP 404"):
+        report.failed[MANIFEST] = f"could not remove the manifest: {error}"
+        report.not_attempted = [graph.iri for graph in files]
+
+
+def _write_manifest(
+    store: RemoteStore,
+    settings: Settings,
+    files: list[GraphFile],
+    report: LoadReport,
+    timeout: float,
+) -> None:
+    """Record our graphs and the data version (the sources' fingerprint) in the manifest."""
+    version = fingerprint(source_paths(settings))
+    body = manifest_ntriples(version, [graph.iri for graph in files])
+    error = _put(store, MANIFEST, body, timeout)
+    if error is not None:
+        report.failed[MANIFEST] = f"could not write the manifest: {error}"
 
 
 def _put(store: RemoteStore, iri: str, body: bytes, timeout: float) -> str | None:

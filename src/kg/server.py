@@ -6,6 +6,10 @@ a time and runs the query on a helper thread (pyoxigraph releases the GIL), wait
 time limit. On time-out the client gets 503 and, once the response is sent, the worker kills
 itself: that is the only way to stop a pyoxigraph evaluation, and gunicorn forks a fresh worker
 from the preloaded master at once. The other workers keep serving meanwhile.
+
+With a remote store a request mostly waits on the store, and a timed-out query is simply
+abandoned (its HTTP call is dropped): each worker then runs ``threads`` threads (gunicorn's
+``gthread`` worker, which also keeps client connections alive), and no worker ends itself.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from gunicorn.app.base import BaseApplication
 
 from kg.config import PROJECT_ROOT, Settings
 from kg.loading import fingerprint, turtle_files
+from kg.stores.remote import is_remote
 from kg.web import create_app
 from kg.web.errors import AFTER_TIMEOUT
 
@@ -60,11 +65,13 @@ def bind_address(host: str, port: int) -> str:
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """The gunicorn configuration for ``settings``."""
+    """The gunicorn configuration for ``settings``: threaded workers for a remote store."""
+    threaded = is_remote(settings.store)
     return {
         "bind": bind_address(settings.host, settings.port),
         "workers": settings.workers,
-        "worker_class": "sync",
+        "worker_class": "gthread" if threaded else "sync",
+        "threads": settings.threads if threaded else 1,
         "preload_app": True,
         "timeout": int(settings.timeout) + HEARTBEAT_MARGIN,
         "graceful_timeout": 5,
@@ -102,6 +109,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 def serve(settings: Settings) -> None:
     """Build the app (loading the store once, before forking) and serve it until stopped."""
     app = create_app(settings)
-    app.config[AFTER_TIMEOUT] = end_worker
+    if not is_remote(settings.store):  # a remote store's timed-out query leaves nothing running
+        app.config[AFTER_TIMEOUT] = end_worker
     GunicornServer(app, gunicorn_options(settings)).run()
     sys.stdout.flush()

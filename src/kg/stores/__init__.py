@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.query import Result, ResultRow
 from rdflib.term import Node
@@ -21,6 +22,7 @@ from rdflib.term import Node
 from kg.config import Settings
 from kg.formats import Format
 from kg.namespaces import bind_prefixes
+from kg.terms import rdflib_graph
 
 
 class QueryForm(Enum):
@@ -124,9 +126,15 @@ def select_rows(store: Store, query: str) -> list[dict[str, Node]]:
     ]
 
 
-def construct_graph(store: Store, query: str) -> Graph:
-    """Run a CONSTRUCT or DESCRIBE on ``store`` and return the triples as an rdflib graph."""
+def construct_triples(store: Store, query: str) -> list[ox.Triple]:
+    """Run a CONSTRUCT or DESCRIBE on ``store``; its distinct triples, as pyoxigraph terms."""
     from kg.formats import FORMATS_BY_NAME
 
     body = store.query(QueryRequest(query), FORMATS_BY_NAME["ntriples"])
-    return bind_prefixes(Graph()).parse(data=body.decode("utf-8"), format="nt")
+    quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    return list(dict.fromkeys(quad.triple for quad in quads))
+
+
+def construct_graph(store: Store, query: str) -> Graph:
+    """Run a CONSTRUCT or DESCRIBE on ``store`` and return the triples as an rdflib graph."""
+    return bind_prefixes(rdflib_graph(construct_triples(store, query)))

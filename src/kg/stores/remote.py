@@ -20,35 +20,32 @@ import hashlib
 import os
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from http.client import HTTPException
-from typing import Any, NamedTuple
+from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, OWL
 
 from kg.config import Settings
 from kg.formats import Format
-from kg.namespaces import GRAPH, PREFIXES
+from kg.namespaces import BASE_IRI, GRAPH, PREFIXES
 from kg.stores import (
     QueryError,
     QueryForm,
     QueryRequest,
     QueryTimeout,
-    ResultTooLarge,
     StoreUnavailable,
     guard,
 )
-from kg.stores.results import too_large, write_rows
+from kg.stores.http import HttpClient, Response
+from kg.stores.results import too_large, write_rows, write_solutions
 
 REMOTE_SCHEMES = ("http://", "https://")
 HEALTH_TIMEOUT = 3.0  # seconds: /healthz must answer quickly even when the store hangs
 CACHE_SECONDS = 10.0  # how long the list of our graphs (and the data version) is reused
-CHUNK = 1 << 16
 BYTES_PER_ROW = 4096  # the response-size cap is max_rows rows of this size
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.5"
@@ -115,7 +112,12 @@ class Dialect:
     describe_prologue: str = ""  # text put before a DESCRIBE query
     timeout_states: tuple[str, ...] = ()  # ``X-SQL-State`` values meaning "ran out of time"
     repair_results: Callable[[bytes], bytes] = _same  # applied to a SPARQL JSON body
-    repair_term: Callable[[Any], Any] = _same_term  # applied to every term read
+    repair_term: Callable[[Any], Any] = _same_term  # applied to every term read ...
+    repair_marker: bytes = b""  # ... of an answer containing this (a term-by-term pass is slow)
+
+    def repairs_terms(self, body: bytes) -> bool:
+        """Whether the terms of an answer with ``body`` need :attr:`repair_term`."""
+        return self.repair_term is not _same_term and self.repair_marker in body
 
 
 DIALECTS: tuple[Dialect, ...] = (
@@ -133,6 +135,7 @@ DIALECTS: tuple[Dialect, ...] = (
         ("S1TAT", "S1T00"),
         virtuoso_results,
         virtuoso_term,
+        XSD_DURATION.encode(),
     ),
     Dialect("generic", "", "store", "update"),
 )
@@ -180,86 +183,6 @@ class Endpoints:
         )
 
 
-class Response(NamedTuple):
-    """A store's answer: status, headers (lower-case names) and body."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-class HttpClient:
-    """HTTP calls with a hard deadline, a size cap, and credentials (basic or digest)."""
-
-    def __init__(self, endpoints: Endpoints):
-        handlers: list[urllib.request.BaseHandler] = []
-        if endpoints.user is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in (endpoints.query, endpoints.update, endpoints.gsp):
-                if url:  # the whole server: the GSP URL may only be known after first contact
-                    root = urllib.parse.urljoin(url, "/")
-                    passwords.add_password(None, root, endpoints.user, endpoints.password or "")
-            handlers += [
-                urllib.request.HTTPDigestAuthHandler(passwords),
-                urllib.request.HTTPBasicAuthHandler(passwords),
-            ]
-        self._opener = urllib.request.build_opener(*handlers)
-
-    def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        timeout: float,
-        max_bytes: int | None = None,
-        body: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Response:
-        """Send one request; raise :class:`QueryTimeout` past ``timeout`` seconds in all."""
-        deadline = time.monotonic() + timeout
-        request = urllib.request.Request(url, body, dict(headers or {}), method=method)
-        try:
-            with self._open(request, timeout) as answer:
-                data = _read_until(answer, deadline, max_bytes)
-                return Response(answer.status, _lower(answer.headers), data)
-        except urllib.error.HTTPError as error:
-            return Response(
-                error.code, _lower(error.headers), _read_until(error, deadline, 1 << 20)
-            )
-        except TimeoutError as error:
-            raise QueryTimeout(f"the store did not answer within {timeout:g} s") from error
-        except (urllib.error.URLError, HTTPException, OSError) as error:
-            raise StoreUnavailable("the store cannot be reached") from error
-        except ValueError as error:  # urllib: an authentication scheme it cannot answer
-            raise StoreUnavailable(f"cannot authenticate to the store: {error}") from error
-
-    def _open(self, request: urllib.request.Request, timeout: float):  # type: ignore[no-untyped-def]
-        return self._opener.open(request, timeout=timeout)
-
-
-def _lower(headers: Any) -> dict[str, str]:
-    """Header names in lower case (``headers`` is an ``email.message.Message`` or None)."""
-    return {name.lower(): value for name, value in (headers or {}).items()}
-
-
-def _read_until(answer: object, deadline: float, max_bytes: int | None) -> bytes:
-    """Read a response body in chunks, giving up at ``deadline`` or past ``max_bytes``."""
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := answer.read(CHUNK):  # type: ignore[attr-defined]
-        size += len(chunk)
-        if time.monotonic() > deadline:
-            raise QueryTimeout("the store's answer took longer than the time limit")
-        if max_bytes is not None and size > max_bytes:
-            raise ResultTooLarge("the result is too large; add a LIMIT to the query")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _status_error(response: Response, dialect: Dialect) -> Exception | None:
     """The exception a store's error status stands for (None when it is a success)."""
     if response.headers.get("x-sql-state") in dialect.timeout_states:
@@ -284,7 +207,7 @@ class RemoteStore:
     ):
         self._settings = settings
         self._endpoints = endpoints
-        self._client = client or HttpClient(endpoints)
+        self._client = client or HttpClient(endpoints.user, endpoints.password)
         self._dialect: Dialect | None = None
         self._graphs: tuple[str, ...] = ()
         self._version = "unknown"
@@ -353,7 +276,7 @@ class RemoteStore:
         return True
 
     def close(self) -> None:
-        pass
+        self._client.close()
 
     def select(self, query: str, *, timeout: float | None = None) -> list[dict[str, Any]]:
         """Run a SELECT of our own (no dataset added) and return rows of pyoxigraph terms."""
@@ -371,24 +294,35 @@ class RemoteStore:
         self._send("ASK {}", (), timeout, QueryForm.ASK)
 
     def _refresh(self, timeout: float) -> None:
-        """Re-read our graphs and their sizes (the data version) when the cache has expired.
+        """Re-read our graphs and the data version when the cache has expired.
 
-        If the store does not answer, the last list known is kept for another period; without
-        one the error is raised (the caller answers 503).
+        Both come from the manifest ``kg load`` writes (one small query); without one, from the
+        sizes of the graphs in our namespace (a count over the whole store). If the store does
+        not answer, the last list known is kept for another period; without one the error is
+        raised (the caller answers 503).
         """
         if time.monotonic() - self._checked_at < CACHE_SECONDS:
             return
         try:
-            rows = self.select(GRAPH_SIZES_QUERY, timeout=timeout)
+            self._graphs, self._version = self._manifest(timeout) or self._counted(timeout)
         except (StoreUnavailable, QueryTimeout):
             if not self._graphs:
                 raise
-            self._checked_at = time.monotonic()
-            return
-        sizes = sorted((str(row["g"].value), str(row["n"].value)) for row in rows)
-        self._graphs = tuple(name for name, _ in sizes)
-        self._version = hashlib.sha256(repr(sizes).encode()).hexdigest()[:16]
         self._checked_at = time.monotonic()
+
+    def _manifest(self, timeout: float) -> tuple[tuple[str, ...], str] | None:
+        """Our graphs and the data version as the last complete ``kg load`` recorded them."""
+        rows = self.select(MANIFEST_QUERY, timeout=timeout)
+        if not rows:
+            return None
+        return tuple(sorted({row["graph"].value for row in rows})), rows[0]["version"].value
+
+    def _counted(self, timeout: float) -> tuple[tuple[str, ...], str]:
+        """Our graphs, and a version that changes with their sizes."""
+        rows = self.select(GRAPH_SIZES_QUERY, timeout=timeout)
+        sizes = sorted((str(row["g"].value), str(row["n"].value)) for row in rows)
+        version = hashlib.sha256(repr(sizes).encode()).hexdigest()[:16]
+        return tuple(name for name, _ in sizes), version
 
     def _check_dataset(self, request: QueryRequest, info: guard.QueryInfo, limit: float) -> None:
         """Refuse unknown graphs; one outside our graph namespace without asking the store."""
@@ -451,12 +385,30 @@ class RemoteStore:
 
 
 EMPTY_GRAPH = str(GRAPH["none"])  # names an empty part of a dataset (no file is called that)
+# The manifest: a small graph outside our graph namespace that ``kg load`` writes last, once every
+# graph is in place and counted, naming our graphs and the data version (the sources'
+# fingerprint, as the embedded store's). It is removed first when a load begins.
+MANIFEST = BASE_IRI + "load-manifest"
+MANIFEST_QUERY = f"""
+SELECT ?version ?graph WHERE {{
+  GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{OWL.versionInfo}> ?version ; <{DCTERMS.hasPart}> ?graph }}
+}}
+"""
 GRAPH_SIZES_QUERY = f"""
 SELECT ?g (COUNT(*) AS ?n) WHERE {{
   GRAPH ?g {{ ?s ?p ?o }}
   FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
 }} GROUP BY ?g
 """
+
+
+def manifest_ntriples(version: str, graphs: Sequence[str]) -> bytes:
+    """The manifest graph naming ``graphs`` and the data ``version``, as N-Triples."""
+    subject = ox.NamedNode(MANIFEST)
+    triples = [ox.Triple(subject, ox.NamedNode(str(OWL.versionInfo)), ox.Literal(version))]
+    part = ox.NamedNode(str(DCTERMS.hasPart))
+    triples += [ox.Triple(subject, part, ox.NamedNode(graph)) for graph in graphs]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _parse_results(response: Response, dialect: Dialect) -> ox.QuerySolutions | ox.QueryBoolean:
@@ -481,8 +433,11 @@ def _parse_triples(response: Response, dialect: Dialect) -> list[ox.Triple]:
         raise StoreUnavailable(
             f"the store answered in an unexpected format ({response.media_type})"
         )
+    quads = ox.parse(response.body, fmt)
+    if not dialect.repairs_terms(response.body):
+        return [quad.triple for quad in quads]
     fix = dialect.repair_term
-    return [ox.Triple(q.subject, q.predicate, fix(q.object)) for q in ox.parse(response.body, fmt)]
+    return [ox.Triple(q.subject, q.predicate, fix(q.object)) for q in quads]
 
 
 def convert(
@@ -492,7 +447,12 @@ def convert(
     try:
         if form.returns_graph:
             return _write_triples(_parse_triples(response, dialect), fmt, max_rows)
-        return _write_results(_parse_results(response, dialect), fmt, max_rows, dialect)
+        results = _parse_results(response, dialect)
+        if isinstance(results, ox.QueryBoolean):
+            return results.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
+        if not dialect.repairs_terms(response.body):
+            return write_solutions(results, fmt, max_rows)  # all in pyoxigraph
+        return _write_repaired(results, fmt, max_rows, dialect)
     except SyntaxError as error:
         raise StoreUnavailable(f"the store's answer could not be read: {error}") from error
 
@@ -506,11 +466,10 @@ def _write_triples(triples: list[ox.Triple], fmt: Format, max_rows: int) -> byte
     return body or b""
 
 
-def _write_results(
-    results: ox.QuerySolutions | ox.QueryBoolean, fmt: Format, max_rows: int, dialect: Dialect
+def _write_repaired(
+    results: ox.QuerySolutions, fmt: Format, max_rows: int, dialect: Dialect
 ) -> bytes:
-    if isinstance(results, ox.QueryBoolean):
-        return results.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
+    """``results`` with every term repaired by ``dialect``, in ``fmt`` (rows held in Python)."""
     variables = [variable.value for variable in results.variables]
     fix = dialect.repair_term
     rows = [tuple(fix(term) for term in solution) for solution in results]

@@ -16,9 +16,10 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg import formats
-from kg.describe import describe, exists, resource_iri
+from kg.describe import description, resource_iri
 from kg.formats import Format
 from kg.ontology_docs import ontology_doc
+from kg.terms import rdflib_graph
 from kg.web import dumps, get_store, pages
 from kg.web.errors import error_response
 from kg.web.rendering import (
@@ -34,6 +35,7 @@ from kg.web.rendering import (
     ontology_iri,
     rdf_response,
     split_suffix,
+    triples_response,
 )
 from kg.web.views import Linker, Value, resource_view
 
@@ -98,12 +100,12 @@ def resource(rest: str) -> Response:
 def representation(path: str, fmt: Format) -> Response:
     """The description of the resource at ``path`` in ``fmt``, or 404."""
     iri = resource_iri(base_iri(), path)
-    store = get_store()
-    if not exists(store, iri):
+    triples = description(get_store(), iri)
+    if not triples:
         return not_found(fmt, iri)
     if fmt is formats.HTML:
-        return resource_page(describe(store, iri), iri, path)
-    return rdf_response(describe(store, iri), fmt)
+        return resource_page(rdflib_graph(triples), iri, path)
+    return triples_response(triples, fmt)
 
 
 def resource_page(graph: Graph, iri: str, path: str) -> Response:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import pyoxigraph as ox
 from flask import Response, current_app, render_template
 from rdflib import Graph, URIRef
 
 from kg import formats
 from kg.describe import graph_labels
-from kg.export import jsonld_context, serialize
+from kg.export import jsonld_context, serialize, serialize_triples
 from kg.formats import Format
 from kg.ontology_docs import ontology_graph
 from kg.web import get_settings, get_store
@@ -77,14 +78,25 @@ def cached_term_labels() -> dict[URIRef, dict[str, str]]:
     return memo("term_labels", build)
 
 
+def context_for(fmt: Format) -> dict[str, Any] | None:
+    """The JSON-LD ``@context`` when ``fmt`` is JSON-LD, else None."""
+    return cached_context() if fmt.name == "jsonld" else None
+
+
 def rdf_body(graph: Graph, fmt: Format) -> bytes:
     """``graph`` serialised in ``fmt`` (JSON-LD with our context)."""
-    return serialize(graph, fmt, context=cached_context() if fmt.name == "jsonld" else None)
+    return serialize(graph, fmt, context=context_for(fmt))
 
 
 def rdf_response(graph: Graph, fmt: Format, status: int = 200) -> Response:
     """A response carrying ``graph`` in ``fmt``."""
     return Response(rdf_body(graph, fmt), status, content_type=fmt.content_type)
+
+
+def triples_response(triples: Sequence[ox.Triple], fmt: Format) -> Response:
+    """A response carrying the store's ``triples`` in ``fmt`` (JSON-LD with our context)."""
+    body = serialize_triples(triples, fmt, context=context_for(fmt))
+    return Response(body, content_type=fmt.content_type)
 
 
 def html_response(template: str, status: int = 200, **context: Any) -> Response:

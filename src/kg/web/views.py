@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, NamespaceManager
 from rdflib.term import Node
 
 from kg.describe import DEPENDENT_BACKLINKS, DEPENDENT_LINKS, graph_labels, local_href, pick_label
-from kg.namespaces import OKG
+from kg.namespaces import OKG, bind_prefixes
 
 TermLabels = dict[URIRef, dict[str, str]]
 
@@ -91,13 +92,13 @@ class Linker:
         if found:
             return found
         if isinstance(node, URIRef):
-            return _prefixed(self.graph, node)
+            return _prefixed(node)
         return "(anonymous node)"
 
     def value(self, node: Node) -> Value:
         """A :class:`Value` for any node."""
         if isinstance(node, Literal):
-            return Value(str(node), lang=node.language, note=_datatype_note(self.graph, node))
+            return Value(str(node), lang=node.language, note=_datatype_note(node))
         if isinstance(node, URIRef):
             iri = str(node)
             return Value(self.label_of(node), href=local_href(iri, self.base_iri), iri=iri)
@@ -118,17 +119,25 @@ def _sort_key(value: Value) -> tuple[str, str]:
     return (value.text.lower(), value.iri or "")
 
 
-def _prefixed(graph: Graph, iri: URIRef) -> str:
+@cache
+def _our_prefixes() -> NamespaceManager:
+    """Our prefix map over rdflib's defaults, bound once per process: binding costs more than a
+    small page. It depends on no data, and naming an IRI never binds a prefix, so it is shared."""
+    return bind_prefixes(Graph()).namespace_manager
+
+
+def _prefixed(iri: URIRef) -> str:
+    """``iri`` as a prefixed name of our prefix map (``xsd:date``), else the IRI itself."""
     try:
-        return graph.namespace_manager.normalizeUri(iri).strip("<>")
+        return _our_prefixes().normalizeUri(iri).strip("<>")
     except Exception:  # rdflib raises on IRIs it cannot split
         return str(iri)
 
 
-def _datatype_note(graph: Graph, literal: Literal) -> str | None:
+def _datatype_note(literal: Literal) -> str | None:
     if literal.datatype is None or literal.language:
         return None
-    return _prefixed(graph, literal.datatype)
+    return _prefixed(literal.datatype)
 
 
 def format_number(literal: Node) -> str:
