@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from rdflib.plugins.sparql.parser import parseQuery
 
@@ -122,3 +124,18 @@ def test_text_without_a_query_form_gets_the_parsers_message() -> None:
 def test_a_query_naming_service_that_cannot_be_checked_is_refused() -> None:
     with pytest.raises(QueryRefused, match="could not be checked"):
         inspect("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ", max_length=LIMIT)
+
+
+def test_threads_checking_queries_at_once_get_the_same_findings() -> None:
+    """A remote store's threaded workers inspect queries concurrently; rdflib's parser is not
+    thread-safe on its own, so the guard must never turn a concurrent parse into a refusal."""
+    queries = [
+        f"PREFIX ex: <http://example.org/> SELECT ?s FROM <http://example.org/g{n}> "
+        f"WHERE {{ ?s ex:p <http://example.org/service-{n}> OPTIONAL {{ ?s ex:q ?o }} }}"
+        for n in range(400)
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(lambda q: inspect(q, max_length=10_000), queries))
+    assert [info.from_graphs for info in found] == [
+        (f"http://example.org/g{n}",) for n in range(400)
+    ]

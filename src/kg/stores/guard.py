@@ -15,10 +15,15 @@ What it refuses, and why:
 - ``FROM`` / ``FROM NAMED`` / ``default-graph-uri`` / ``named-graph-uri`` naming a graph that is
   not in the store: nothing is ever fetched, so such a dataset would silently be empty.
 - a query longer than the limit.
+
+rdflib's parser (pyparsing, with a process-wide packrat cache) is not thread-safe: a remote
+store's threaded workers check queries concurrently, so rdflib parses one query at a time
+(:data:`_RDFLIB_LOCK`); Oxigraph's parser needs no lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +44,7 @@ SERVICE_MESSAGE = (
 )
 
 _EMPTY = ox.Store()  # parses queries; with no data, evaluating them costs nothing
+_RDFLIB_LOCK = threading.Lock()  # rdflib's parser is not thread-safe
 _RDFLIB_FORMS = {
     "SelectQuery": QueryForm.SELECT,
     "AskQuery": QueryForm.ASK,
@@ -89,8 +95,9 @@ def _needs_full_parse(lowered: str) -> bool:
 def _rdflib_parse(query: str) -> Any | None:
     """rdflib's parse of ``query`` with prefixes resolved, or None if rdflib cannot read it."""
     try:
-        parsed = parseQuery(query)
-        translateQuery(parsed)  # resolves prefixed names and relative IRIs in place
+        with _RDFLIB_LOCK:
+            parsed = parseQuery(query)
+            translateQuery(parsed)  # resolves prefixed names and relative IRIs in place
     except Exception:  # rdflib raises assorted types; Oxigraph gives the user's message
         return None
     return parsed
@@ -127,7 +134,8 @@ def _oxigraph_form(query: str) -> QueryForm:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with _RDFLIB_LOCK:
+            parseUpdate(text)
     except (ParseException, Exception):
         return False
     return True

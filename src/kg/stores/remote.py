@@ -5,7 +5,9 @@ dataset named explicitly (the union of our named graphs, as in the embedded stor
 format we convert faithfully (SPARQL JSON/XML results, N-Triples) and re-serialised by pyoxigraph
 in the format the client asked for. The time limit is ours: the HTTP call is abandoned at the
 deadline, and stores that accept a per-query timeout get it too. Differences between stores live
-in the :data:`DIALECTS` table. Endpoints and credentials come from the environment:
+in the :data:`DIALECTS` table; HTTP itself (pooled connections, credentials) in
+:mod:`kg.stores.http`. Our graphs and the data version are read from the manifest ``kg load``
+writes (:data:`MANIFEST`). Endpoints and credentials come from the environment:
 
 * ``KG_STORE`` (or ``kg serve --store URL``): the SPARQL query URL;
 * ``KG_STORE_UPDATE_URL``, ``KG_STORE_GSP_URL``: update and Graph Store Protocol URLs, when they
