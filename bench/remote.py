@@ -422,7 +422,13 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
         "kg-virtuoso",
         "virtuoso-dataset",
         0.8,
-        "kg serve on Virtuoso ≥ 0.8 times Virtuoso's own mix throughput",
+        "kg serve on Virtuoso ≥ 0.8 times Virtuoso's own mix throughput (our dataset named)",
+    ),
+    (
+        "kg-virtuoso",
+        "virtuoso",
+        0.8,
+        "kg serve on Virtuoso ≥ 0.8 times Virtuoso's own mix throughput (its default graph)",
     ),
     (
         "kg-virtuoso",
