@@ -7,16 +7,26 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
 from serving import fetch
 from sparql_data import PREFIX, write_dataset
 
+from kg import server
 from kg.config import Settings
 from kg.formats import FORMATS_BY_NAME
 from kg.loading import LoadError
-from kg.server import bind_address, gunicorn_options, validate_cached
+from kg.server import (
+    EMBEDDED_THREADS,
+    RELEASE_AFTER_BYTES,
+    REMOTE_THREADS,
+    bind_address,
+    gunicorn_options,
+    release_memory,
+    validate_cached,
+)
 from kg.stores import QueryRequest, embedded
 from kg.stores.embedded import VERSION_STAMP, EmbeddedStore
 
@@ -123,13 +133,31 @@ def test_bind_address(host: str, bind: str) -> None:
 def test_gunicorn_options_follow_the_settings() -> None:
     options = gunicorn_options(Settings(workers=3, timeout=5, port=9999))
     assert options["workers"] == 3 and options["bind"] == "127.0.0.1:9999"
-    assert options["preload_app"] is True and options["worker_class"] == "sync"
+    assert options["preload_app"] is True and options["worker_class"] == "gthread"
     assert options["timeout"] > 5  # gunicorn's heartbeat is only a backstop behind the query limit
+    assert options["graceful_timeout"] > 5  # a stopping worker answers the queries it holds
 
 
-def test_a_remote_store_gets_threaded_workers() -> None:
-    """Requests to a remote store wait on the network: each worker runs several threads."""
-    remote = gunicorn_options(Settings(store="http://127.0.0.1:7878/query", threads=6))
-    assert remote["worker_class"] == "gthread" and remote["threads"] == 6
-    embedded = gunicorn_options(Settings(threads=6))
-    assert embedded["worker_class"] == "sync" and embedded["threads"] == 1
+def test_threads_per_worker_suit_the_store_unless_set() -> None:
+    """Requests to a remote store wait on the network: more threads per worker by default."""
+    remote = "http://127.0.0.1:7878/query"
+    assert gunicorn_options(Settings(store=remote))["threads"] == REMOTE_THREADS
+    assert gunicorn_options(Settings())["threads"] == EMBEDDED_THREADS < REMOTE_THREADS
+    assert gunicorn_options(Settings(store=remote, threads=6))["threads"] == 6
+    assert gunicorn_options(Settings(threads=6))["threads"] == 6
+
+
+def test_large_responses_give_their_memory_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a large response a worker trims its heap (glibc), after a small one it does not."""
+    assert gunicorn_options(Settings())["post_request"] is release_memory
+    trims: list[int] = []
+    monkeypatch.setattr(server, "MALLOC_TRIM", trims.append)
+    for sent in (100, RELEASE_AFTER_BYTES - 1, RELEASE_AFTER_BYTES, 50 * RELEASE_AFTER_BYTES):
+        release_memory(None, None, {}, SimpleNamespace(sent=sent))
+    assert trims == [0, 0]
+
+
+def test_malloc_trim_is_found_on_glibc() -> None:
+    """This machine runs glibc, so the hook really trims (elsewhere it does nothing)."""
+    assert server.MALLOC_TRIM is not None
+    assert server.MALLOC_TRIM(0) in (0, 1)

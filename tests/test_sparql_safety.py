@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -154,3 +155,50 @@ def test_other_clients_are_served_during_a_long_query(
         long_request.join()
     assert quick == [200] * 5
     assert outcome == [503]
+
+
+@pytest.fixture(scope="module")
+def one_worker_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """``kg serve --timeout 1`` with one worker of two threads: its URL and the master's pid."""
+    log = tmp_path_factory.mktemp("retire") / "stderr.log"
+    args = ("--no-validate", "--workers", "1", "--threads", "2", "--timeout", "1")
+    with running_server(*args, log=log) as (url, process):
+        yield url, process.pid
+
+
+def test_a_retiring_worker_answers_the_requests_it_holds(
+    one_worker_server: tuple[str, int],
+) -> None:
+    """Two runaway queries on one worker: the first time-out retires the worker, which still
+    answers the second (503 too, not a dropped connection) before it exits."""
+    url, master = one_worker_server
+    assert wait_for(lambda: len(worker_pids(master)) == 1)
+    before = worker_pids(master)
+    outcomes: list[tuple[int, str]] = []
+    first = threading.Thread(target=lambda: outcomes.append(get(url, LONG_QUERY)))
+    first.start()
+    threading.Event().wait(0.3)  # the second arrives while the first is running
+    outcomes.append(get(url, LONG_QUERY + " LIMIT 1"))
+    first.join()
+    assert sorted(status for status, _ in outcomes) == [503, 503]
+    assert all("time limit of 1 s" in text for _, text in outcomes)
+    assert wait_for(lambda: not worker_pids(master) & before)  # the old worker is gone
+    assert wait_for(lambda: len(worker_pids(master)) == 1)
+    assert get(url, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_connections_are_kept_alive(live_url: str) -> None:
+    """Several requests on one connection (HTTP/1.1 keep-alive), as SPARQL clients send them."""
+    host, port = live_url.removeprefix("http://").rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        sockets = []
+        for _ in range(3):
+            connection.request("GET", "/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"}))
+            response = connection.getresponse()
+            assert response.status == 200 and response.read()
+            assert response.getheader("Connection", "").lower() != "close"
+            sockets.append(connection.sock)
+        assert sockets[0] is not None and sockets[0] is sockets[1] is sockets[2]
+    finally:
+        connection.close()

@@ -4,11 +4,13 @@ alive, the size cap and the deadline."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -72,11 +74,19 @@ def handler_for(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A test server that takes a client dropping its connection (as the size cap does) calmly."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture
 def recorder() -> Iterator[tuple[Recorder, str]]:
     """A recording HTTP/1.1 server on a free localhost port, and its URL."""
     record = Recorder()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(record))
+    server = QuietServer(("127.0.0.1", 0), handler_for(record))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield record, f"http://127.0.0.1:{server.server_address[1]}/store"

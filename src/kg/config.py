@@ -42,9 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "Number of server worker processes."),
     Setting(
         "threads",
-        8,
-        "Threads per worker with a remote store, whose requests mostly wait on the store "
-        "(the embedded store answers one request per worker at a time).",
+        0,
+        "Requests a worker answers at once; 0 picks 2 for the embedded store (its queries need "
+        "the CPU) and 8 for a remote store (its requests mostly wait on the store).",
     ),
     Setting("timeout", 10.0, "Hard time limit of one query, in seconds."),
     Setting("max_rows", 100_000, "Most result rows (or triples) a query may return."),

@@ -1,22 +1,28 @@
 """Run the app under gunicorn: validation (cached), preloaded store, per-query time limit.
 
 Design (see docs/endpoint.md): the app and an in-memory store are built once in the master
-(``preload_app``) and shared copy-on-write by N sync workers. Each worker answers one request at
-a time and runs the query on a helper thread (pyoxigraph releases the GIL), waiting at most the
-time limit. On time-out the client gets 503 and, once the response is sent, the worker kills
-itself: that is the only way to stop a pyoxigraph evaluation, and gunicorn forks a fresh worker
-from the preloaded master at once. The other workers keep serving meanwhile.
+(``preload_app``) and shared copy-on-write by N workers. Each worker is gunicorn's ``gthread``
+worker: it keeps client connections alive and answers up to ``threads`` requests at once, each
+query running on a helper thread (pyoxigraph releases the GIL) that the request waits on for at
+most the time limit. On time-out the client gets 503 and, once the response is sent, the worker
+retires: it stops taking connections, answers the requests it already holds, and exits, which
+is the only way to stop a pyoxigraph evaluation; gunicorn forks a fresh worker from the
+preloaded master at once, and the other workers keep serving meanwhile. A worker that has not
+exited one time limit later is killed.
 
-With a remote store a request mostly waits on the store, and a timed-out query is simply
-abandoned (its HTTP call is dropped): each worker then runs ``threads`` threads (gunicorn's
-``gthread`` worker, which also keeps client connections alive), and no worker ends itself.
+With a remote store a timed-out query is simply abandoned (its HTTP call is dropped), so no
+worker retires.
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
 import os
 import signal
 import sys
+import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +35,21 @@ from kg.web import create_app
 from kg.web.errors import AFTER_TIMEOUT
 
 VALIDATION_CACHE = PROJECT_ROOT / "var" / "validated"
+EMBEDDED_THREADS = 2  # per worker: more only adds contention for the GIL (docs/benchmarks.md)
+REMOTE_THREADS = 8  # per worker: requests to a remote store mostly wait on it
 HEARTBEAT_MARGIN = 30  # gunicorn's own worker timeout = query limit + this (a backstop only)
+RELEASE_AFTER_BYTES = 256 * 1024  # a response this large: give the memory it freed back to the OS
+DRAIN_MARGIN = 2  # a stopping worker's grace: the query limit (its other requests) + this
 
 
-def end_worker() -> None:
-    """End this worker at once (SIGKILL): nothing else stops the abandoned query's thread."""
-    os.kill(os.getpid(), signal.SIGKILL)
+def retire_worker(grace: float) -> None:
+    """Retire this worker: stop it gracefully (SIGTERM: gunicorn stops accepting, answers the
+    requests it holds, then exits) and kill it (SIGKILL) if it still runs ``grace`` s later.
+    Ending the process is what stops the abandoned query's thread."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    backstop = threading.Timer(grace, os.kill, (os.getpid(), signal.SIGKILL))
+    backstop.daemon = True
+    backstop.start()
 
 
 def validation_fingerprint(settings: Settings) -> str:
@@ -64,17 +79,49 @@ def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None on another C library."""
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+MALLOC_TRIM = _malloc_trim()
+
+
+def release_memory(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    """gunicorn's ``post_request`` hook: after a large response, return the memory its query
+    freed to the OS. glibc keeps freed memory for reuse, so each worker's resident memory grows
+    towards its largest queries' peak (by 150-350 MB per worker at 1M triples), while the store
+    the workers share stays where it is."""
+    if MALLOC_TRIM is not None and resp.sent >= RELEASE_AFTER_BYTES:
+        MALLOC_TRIM(0)
+
+
+def drain_seconds(settings: Settings) -> int:
+    """How long a stopping worker may take to answer the requests it holds (whole seconds)."""
+    return math.ceil(settings.timeout) + DRAIN_MARGIN
+
+
+def worker_threads(settings: Settings) -> int:
+    """The threads per worker: the setting, or by default what suits the store."""
+    if settings.threads > 0:
+        return settings.threads
+    return REMOTE_THREADS if is_remote(settings.store) else EMBEDDED_THREADS
+
+
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """The gunicorn configuration for ``settings``: threaded workers for a remote store."""
-    threaded = is_remote(settings.store)
+    """The gunicorn configuration for ``settings``: preloaded app, threaded keep-alive workers."""
     return {
         "bind": bind_address(settings.host, settings.port),
         "workers": settings.workers,
-        "worker_class": "gthread" if threaded else "sync",
-        "threads": settings.threads if threaded else 1,
+        "worker_class": "gthread",
+        "threads": worker_threads(settings),
         "preload_app": True,
         "timeout": int(settings.timeout) + HEARTBEAT_MARGIN,
-        "graceful_timeout": 5,
+        "graceful_timeout": drain_seconds(settings),
+        "post_request": release_memory,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -110,6 +157,6 @@ def serve(settings: Settings) -> None:
     """Build the app (loading the store once, before forking) and serve it until stopped."""
     app = create_app(settings)
     if not is_remote(settings.store):  # a remote store's timed-out query leaves nothing running
-        app.config[AFTER_TIMEOUT] = end_worker
+        app.config[AFTER_TIMEOUT] = partial(retire_worker, drain_seconds(settings) + DRAIN_MARGIN)
     GunicornServer(app, gunicorn_options(settings)).run()
     sys.stdout.flush()

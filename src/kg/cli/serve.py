@@ -15,7 +15,7 @@ OPTIONS: dict[str, tuple[str, type, str]] = {
     "--store": ("store", str, "'memory', or a folder for a persistent store (default: memory)"),
     "--timeout": ("timeout", float, "time limit of one query in seconds (default: 10)"),
     "--workers": ("workers", int, "number of worker processes (default: 2)"),
-    "--threads": ("threads", int, "threads per worker with a remote store (default: 8)"),
+    "--threads": ("threads", int, "requests a worker answers at once (default: 2, remote: 8)"),
     "--max-rows": ("max_rows", int, "most result rows of one query (default: 100000)"),
     "--base-iri": ("base_iri", str, "public base IRI of the resources"),
 }

@@ -3,8 +3,11 @@
 pyoxigraph releases the GIL while it evaluates, so a job running on another thread does not
 block the caller, who waits at most ``timeout`` seconds. Python cannot interrupt that thread, so
 a timed-out runner is abandoned (never reused) and the job keeps its CPU until the process ends:
-the server ends the process right after answering 503 (see :mod:`kg.server`), and the CLI exits.
-The thread is a daemon so that an abandoned job never holds up interpreter exit.
+the server retires the worker process once it has answered 503 (see :mod:`kg.server`), and the
+CLI exits. The thread is a daemon so that an abandoned job never holds up interpreter exit.
+
+Each calling thread has its own runner thread (a threaded server answers several requests at
+once), created lazily: threads do not survive ``fork``.
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ _Job = tuple[Callable[[], Any], "Future[Any]"]
 
 
 class DeadlineRunner:
-    """One worker thread per process, created lazily (threads do not survive ``fork``)."""
+    """Runs jobs with a time limit, each calling thread on a runner thread of its own."""
 
     def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[_Job] | None = None
-        self._pid = 0
+        self._local = threading.local()  # .jobs: the caller's queue, .pid: where it was made
+        self._lock = threading.Lock()
         self.abandoned = 0  # timed-out jobs still running in this process
 
     def run(self, job: Callable[[], T], timeout: float | None) -> T:
@@ -42,16 +45,19 @@ class DeadlineRunner:
         try:
             return future.result(timeout=timeout)
         except FutureTimeout:
-            self._jobs = None  # the thread is busy for good: the next job gets a new one
-            self.abandoned += 1
+            self._local.jobs = None  # the thread is busy for good: the next job gets a new one
+            with self._lock:
+                self.abandoned += 1
             raise QueryTimeout(f"the query ran past the time limit of {timeout:g} s") from None
 
     def _queue(self) -> queue.SimpleQueue[_Job]:
-        if self._jobs is None or self._pid != os.getpid():
-            self._jobs = queue.SimpleQueue()
-            self._pid = os.getpid()
-            threading.Thread(target=_serve, args=(self._jobs,), daemon=True).start()
-        return self._jobs
+        local = self._local
+        jobs: queue.SimpleQueue[_Job] | None = getattr(local, "jobs", None)
+        if jobs is None or local.pid != os.getpid():
+            jobs = queue.SimpleQueue()
+            local.jobs, local.pid = jobs, os.getpid()
+            threading.Thread(target=_serve, args=(jobs,), daemon=True).start()
+        return jobs
 
 
 def _serve(jobs: queue.SimpleQueue[_Job]) -> None:

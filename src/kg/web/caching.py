@@ -14,11 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request
+from werkzeug.http import http_date, quote_etag
 
 from kg.config import Settings
 from kg.loading import turtle_files
 
 MAX_AGE = 60  # seconds a client may reuse a response without revalidating
+CACHE_CONTROL = f"public, max-age={MAX_AGE}"
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 5
 CORS_HEADERS = {
@@ -34,7 +36,9 @@ PREFLIGHT_HEADERS = {
 
 def init_app(app: Flask) -> None:
     """Register CORS and compression on ``app`` and record when its data last changed."""
-    app.config["KG_LAST_MODIFIED"] = data_modified(app.config["KG_SETTINGS"])
+    modified = data_modified(app.config["KG_SETTINGS"])
+    app.config["KG_LAST_MODIFIED"] = modified
+    app.config["KG_LAST_MODIFIED_HEADER"] = None if modified is None else http_date(modified)
     app.after_request(add_cors)
     app.after_request(compress)
 
@@ -64,12 +68,11 @@ def compress(response: Response) -> Response:
         response.direct_passthrough
         or response.status_code != 200
         or "Content-Encoding" in response.headers
+        or (response.content_length or 0) < GZIP_MIN_BYTES
         or not request.accept_encodings["gzip"]
     ):
         return response
     body = response.get_data()
-    if len(body) < GZIP_MIN_BYTES:
-        return response
     response.set_data(gzip.compress(body, GZIP_LEVEL, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
     return response
@@ -94,12 +97,16 @@ def not_modified_response(etag: str) -> Response | None:
 
 
 def make_cacheable(response: Response, etag: str) -> Response:
-    """Add ``ETag`` (weak: gzip may change the bytes), ``Last-Modified`` and ``Cache-Control``."""
-    response.set_etag(etag, weak=True)
-    modified = current_app.config.get("KG_LAST_MODIFIED")
+    """Add ``ETag`` (weak: gzip may change the bytes), ``Last-Modified`` and ``Cache-Control``.
+
+    The headers are set as ready strings: this runs on every data response, and werkzeug's
+    header objects cost more than the lookup they decorate.
+    """
+    headers = response.headers
+    headers["ETag"] = quote_etag(etag, weak=True)
+    modified = current_app.config.get("KG_LAST_MODIFIED_HEADER")
     if modified is not None:
-        response.last_modified = modified
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
+        headers["Last-Modified"] = modified
+    headers["Cache-Control"] = CACHE_CONTROL
     response.vary.add("Accept")
     return response
