@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+import pyoxigraph
 import pytest
 from serving import fetch
 from sparql_data import PREFIX, write_dataset
@@ -101,6 +104,28 @@ def test_the_persistent_store_is_reused_and_rebuilt_when_sources_change(
     assert len(loads) == 2
     assert (tmp_path / "db" / VERSION_STAMP).read_text().strip() == third.version
     assert "Dan" in names(third) and "Carol\nline two" not in names(third)
+
+
+def test_threads_of_a_worker_open_the_persistent_store_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A threaded worker's first requests arrive together: the store is opened once for all."""
+    settings = write_dataset(tmp_path / "graph").replace(store=str(tmp_path / "db"))
+    opened: list[str] = []
+    real_open = pyoxigraph.Store.read_only
+
+    def slow_open(path: str) -> pyoxigraph.Store:
+        opened.append(path)
+        time.sleep(0.2)  # the other threads ask meanwhile
+        return real_open(path)
+
+    monkeypatch.setattr(pyoxigraph.Store, "read_only", slow_open)
+    store = EmbeddedStore.open(settings)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: names(store), range(4)))
+    assert opened == [str(tmp_path / "db")]
+    assert all("Carol\nline two" in answer for answer in answers)
+    store.close()
 
 
 def test_a_folder_that_is_not_a_store_is_never_overwritten(tmp_path: Path) -> None:

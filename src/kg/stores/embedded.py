@@ -12,6 +12,7 @@ import gc
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import islice
@@ -99,6 +100,7 @@ class EmbeddedStore:
     ):
         self._opener = opener
         self._opened: tuple[int, ox.Store] | None = None
+        self._opening = threading.Lock()  # a threaded worker's requests open the store once
         self._version = version
         self._graphs = graphs
         self._settings = settings
@@ -123,11 +125,15 @@ class EmbeddedStore:
 
     def _store(self) -> ox.Store:
         """The open store of this process (opened on first use after a fork)."""
-        if self._opened is None or self._opened[0] != os.getpid():
-            try:
-                self._opened = (os.getpid(), self._opener())
-            except OSError as error:
-                raise StoreUnavailable(f"the store cannot be opened: {error}") from error
+        opened = self._opened
+        if opened is not None and opened[0] == os.getpid():
+            return opened[1]
+        with self._opening:
+            if self._opened is None or self._opened[0] != os.getpid():
+                try:
+                    self._opened = (os.getpid(), self._opener())
+                except OSError as error:
+                    raise StoreUnavailable(f"the store cannot be opened: {error}") from error
         return self._opened[1]
 
     def inspect(self, query: str) -> guard.QueryInfo:
