@@ -33,8 +33,6 @@ class DeadlineRunner:
 
     def __init__(self) -> None:
         self._local = threading.local()  # .jobs: the caller's queue, .pid: where it was made
-        self._lock = threading.Lock()
-        self.abandoned = 0  # timed-out jobs still running in this process
 
     def run(self, job: Callable[[], T], timeout: float | None) -> T:
         """``job()``'s result, or :class:`QueryTimeout` after ``timeout`` s (None: no limit)."""
@@ -46,8 +44,6 @@ class DeadlineRunner:
             return future.result(timeout=timeout)
         except FutureTimeout:
             self._local.jobs = None  # the thread is busy for good: the next job gets a new one
-            with self._lock:
-                self.abandoned += 1
             raise QueryTimeout(f"the query ran past the time limit of {timeout:g} s") from None
 
     def _queue(self) -> queue.SimpleQueue[_Job]:
