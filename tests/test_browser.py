@@ -19,7 +19,15 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    expect,
+    sync_playwright,
+)
 from rdflib.term import Node, URIRef
 from werkzeug.serving import make_server
 
@@ -216,6 +224,8 @@ def test_table_sorts_by_a_column(page: Page, browser_store: Store) -> None:
     page.locator("button.example").nth(1).click()
     descending = [row[1] for row in result_rows(page)]
     page.locator("#results th", has_text="participants").click()
+    participants = page.locator("#results table.dataTable tbody tr td:nth-child(3)")
+    expect(participants).to_have_text(sorted(descending, key=int))  # waits for the redraw
     ascending = [row[1] for row in result_rows(page)]
     assert ascending == sorted(descending, key=int) != descending
 
