@@ -101,7 +101,10 @@ ALLOWED: dict[URIRef, set[URIRef]] = {
     },
     OKG.Statement: {SCHEMA.Quotation, SCHEMA.CreativeWork, PROV.Entity, *THING},
     OKG.BackgroundFact: {PROV.Entity},
-    OKG.SourceDocument: {SCHEMA.CreativeWork, PROV.Entity, *THING},
+    OKG.SourceDocument: {
+        *(SCHEMA.CreativeWork, SCHEMA.Article, SCHEMA.NewsArticle, SCHEMA.MediaObject),
+        *(SCHEMA.VideoObject, SCHEMA.WebPage, PROV.Entity, *THING),
+    },
     OKG.Purchase: {SCHEMA.Order, SCHEMA.Intangible, PROV.Entity, *THING},
     OKG.Tenure: {SCHEMA.Role, SCHEMA.Intangible, *THING},
     OKG.Evidence: set(),
