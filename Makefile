@@ -19,6 +19,7 @@ serve: $(STAMP)
 # Virtuoso 7 (remote-store tests). Idempotent: quick once installed.
 test-deps: $(STAMP)
 	bash .ci/install-browser
+	bash .ci/install-checkers
 	bash .ci/stores/install
 
 test: test-deps

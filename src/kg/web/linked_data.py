@@ -12,7 +12,8 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, redirect, request
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
 from rdflib.term import Node
 
 from kg import formats
@@ -37,6 +38,7 @@ from kg.web.rendering import (
     split_suffix,
     triples_response,
 )
+from kg.web.summaries import resource_summary, shorten
 from kg.web.views import Linker, Value, resource_view
 
 bp = Blueprint("linked_data", __name__)
@@ -73,14 +75,17 @@ def not_acceptable(path: str) -> Response:
 def not_found(fmt: Format, iri: str) -> Response:
     """404 as an HTML page, or as an empty graph in the requested RDF format."""
     if fmt is formats.HTML:
-        return html_response("not_found.html", 404, iri=iri)
+        return html_response(
+            "not_found.html", 404, iri=iri, description=f"officials-kg has no resource {iri}."
+        )
     return rdf_response(Graph(), fmt, 404)
 
 
 def sparql_link(iri: str) -> str:
-    """A link to the query editor with a query listing the resource's triples."""
+    """A link to the query editor, opened on a query listing the resource's triples and its
+    results (``/query``: a page for people; ``/sparql`` answers results to programs)."""
     query = f"SELECT ?property ?value WHERE {{\n  <{iri}> ?property ?value\n}}"
-    return "/sparql?" + urlencode({"query": query})
+    return "/query?" + urlencode({"query": query})
 
 
 @bp.get("/id/<path:rest>")
@@ -112,7 +117,11 @@ def resource_page(graph: Graph, iri: str, path: str) -> Response:
     """The HTML page of one resource."""
     view = resource_view(graph, iri, base_iri(), cached_term_labels())
     return html_response(
-        "resource.html", view=view, alternates=alternates(path), sparql=sparql_link(iri)
+        "resource.html",
+        view=view,
+        alternates=alternates(path),
+        sparql=sparql_link(iri),
+        description=resource_summary(view),
     )
 
 
@@ -129,10 +138,45 @@ def ontology(extension: str | None = None) -> Response:
     return add_alternates(response, "/ontology", fmt, negotiated=negotiated)
 
 
+@bp.get("/ontology/<version>")
+def ontology_version(version: str) -> Response:
+    """A version IRI (``owl:versionIRI``): the ontology as of that version.
+
+    The served ontology is the current version only; its version IRI answers as ``/ontology``
+    does, with ``Content-Location`` naming it. Any other version answers 404 naming the current
+    one (earlier versions are in the release dumps under ``/releases/``).
+    """
+    stem, suffix_format = split_suffix(version)
+    current = current_version()
+    if stem != current:
+        return error_response(
+            404, "Not Found", f"ontology version {stem!r} is not served; the current is {current}"
+        )
+    fmt = chosen_format(suffix_format)[0]
+    if fmt is None:
+        return not_acceptable(f"/ontology/{current}")
+    response = cached_response(f"/ontology.{fmt.extension}", lambda: ontology_representation(fmt))
+    response = add_alternates(response, "/ontology", fmt, negotiated=True)
+    response.headers["Content-Location"] = f"/ontology.{fmt.extension}"
+    response.headers["Link"] += ', </ontology>; rel="latest-version"'
+    return response
+
+
+def current_version() -> str:
+    """The ontology's ``owl:versionInfo``."""
+    info = cached_ontology().value(URIRef(ontology_iri()), OWL.versionInfo)
+    return str(info) if info is not None else ""
+
+
 def ontology_representation(fmt: Format) -> Response:
     """The ontology's documentation page or its triples in ``fmt``."""
     graph = cached_ontology()
     if fmt is not formats.HTML:
         return rdf_response(graph, fmt)
     doc = ontology_doc(graph, ontology_iri())
-    return html_response("ontology.html", doc=doc, alternates=alternates("/ontology"))
+    return html_response(
+        "ontology.html",
+        doc=doc,
+        alternates=alternates("/ontology"),
+        description=shorten(f"{doc.title}: {doc.description}" if doc.description else doc.title),
+    )

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from flask import Blueprint, Response, request
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF
 
-from kg.describe import count_instances, instances, local_href, pick_label
+from kg.describe import count_instances, instances, local_href, pick_label, resources
 from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME
 from kg.namespaces import OKG
-from kg.void import dataset_stats
+from kg.void import Stats, dataset_stats
 from kg.web import get_store
 from kg.web.errors import error_response
 from kg.web.rendering import (
@@ -83,11 +84,57 @@ def home_page() -> Response:
     sources = instances(store, str(OKG.SourceDocument))
     return html_response(
         "home.html",
+        description=home_summary(stats),
         stats=stats,
         classes=classes,
         sources=[(local_href(s.iri, base_iri()), s) for s in sources],
         dumps=dump_links(),
     )
+
+
+def home_summary(stats: Stats) -> str:
+    """The home page in one sentence, with the graph's counts."""
+    counts = [
+        f"{stats.classes.get(str(cls), 0):,} {noun}"
+        for cls, noun in ((OKG.Broadcast, "broadcasts"), (OKG.Official, "officials"))
+    ]
+    return (
+        "Open knowledge graph of Chinese officials' live-commerce broadcasts (带货) in 2020: "
+        f"{', '.join(counts)}, every figure with its source. SPARQL endpoint, linked data, dumps."
+    )
+
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
+ROBOTS = "User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {root}sitemap.xml\n"
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every page for search engines: home, editor, ontology, class pages and every entity page."""
+    return cached_response("sitemap", sitemap_document)
+
+
+def sitemap_document() -> Response:
+    """The sitemap (sitemaps.org 0.9), with absolute URLs on this server's host."""
+    root = request.host_url
+    paths = ["/", "/query", "/ontology"]
+    paths += [f"/class/{entry.name}" for entry in memo("class_entries", class_entries)]
+    paths += [local_href(iri, base_iri()) for iri in resources(get_store(), base_iri() + "id/")]
+    urls = "".join(
+        f"<url><loc>{escape(root + path.lstrip('/'))}</loc></url>" for path in paths[:SITEMAP_LIMIT]
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    )
+    return Response(body, content_type="application/xml; charset=utf-8")
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Crawl everything but the protocol endpoint; the sitemap lists the pages."""
+    body = ROBOTS.format(root=request.host_url)
+    return Response(body, content_type="text/plain; charset=utf-8")
 
 
 def page_number() -> int | None:
@@ -101,7 +148,10 @@ def class_page(name: str) -> Response:
     """The instances of one class, ``PAGE_SIZE`` per page, sorted by label."""
     entry = next((c for c in memo("class_entries", class_entries) if c.name == name), None)
     if entry is None:
-        return html_response("not_found.html", 404, iri=ontology_iri() + "#" + name)
+        iri = ontology_iri() + "#" + name
+        return html_response(
+            "not_found.html", 404, iri=iri, description=f"officials-kg has no class {iri}."
+        )
     page = page_number()
     if page is None:
         return error_response(400, "Bad Request", "'page' must be a positive integer")
@@ -115,4 +165,11 @@ def class_listing(entry: ClassEntry, page: int, last: int) -> Response:
     """Page ``page`` of the instances of ``entry``."""
     items = instances(get_store(), entry.iri, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     links = [(local_href(item.iri, base_iri()), item) for item in items]
-    return html_response("class.html", entry=entry, items=links, page=page, last=last)
+    summary = (
+        f"{entry.label}"
+        + (f" ({entry.label_zh})" if entry.label_zh else "")
+        + f": {entry.instances} instances in officials-kg, page {page} of {last}, by label."
+    )
+    return html_response(
+        "class.html", entry=entry, items=links, page=page, last=last, description=summary
+    )

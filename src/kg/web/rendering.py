@@ -99,9 +99,11 @@ def triples_response(triples: Sequence[ox.Triple], fmt: Format) -> Response:
     return Response(body, content_type=fmt.content_type)
 
 
-def html_response(template: str, status: int = 200, **context: Any) -> Response:
-    """A rendered page."""
-    body = render_template(template, base_iri=base_iri(), **context)
+def html_response(
+    template: str, status: int = 200, *, description: str, **context: Any
+) -> Response:
+    """A rendered page; ``description`` is its one-sentence summary (meta and Open Graph)."""
+    body = render_template(template, base_iri=base_iri(), description=description, **context)
     return Response(body, status, content_type=formats.HTML.content_type)
 
 

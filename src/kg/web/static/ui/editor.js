@@ -201,9 +201,22 @@ function openFromUrl(yasqe) {
   if (query) loadQuery(yasqe, query);
 }
 
+/** Give the editor's text area and any unnamed control the results view draws a name. */
+function nameControls(yasqe) {
+  yasqe.getInputField().setAttribute("aria-label", "SPARQL query");
+  const results = document.getElementById("results");
+  const label = () => {
+    for (const select of results.querySelectorAll("select.tableSizer:not([aria-label])")) {
+      select.setAttribute("aria-label", "Page size (rows per page)");
+    }
+  };
+  new MutationObserver(label).observe(results, { childList: true, subtree: true });
+}
+
 function main() {
   const yasqe = configureYasqe();
   const yasr = configureYasr();
+  nameControls(yasqe);
   yasqe.on("query", () => setStatus("Running…", "busy"));
   yasqe.on("queryResponse", (_yasqe, response, duration) => {
     if (!(response instanceof Error)) window.history.replaceState(null, "", permalink(yasqe.getValue()));
