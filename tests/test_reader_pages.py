@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph
+from rdflib.namespace import OWL
 
 from kg.describe import resources
 from kg.stores import Store
@@ -46,12 +47,22 @@ def test_the_ontology_version_iri_dereferences(client: FlaskClient) -> None:
     version_links = [h for h in parsed(ontology.data).links if h.startswith("/ontology/")]
     assert version_links, "the ontology page links its version IRI"
     for link in version_links:
-        page = client.get(link, headers={"Accept": "text/html"})
+        page = client.get(link, headers={"Accept": "text/html"}, follow_redirects=True)
         assert page.status_code == 200, link
-        assert 'rel="latest-version"' in page.headers["Link"]
-        turtle = client.get(link, headers={"Accept": "text/turtle"})
+        assert page.request.path == "/ontology" or 'rel="latest-version"' in page.headers["Link"]
+        turtle = client.get(link, headers={"Accept": "text/turtle"}, follow_redirects=True)
         assert turtle.status_code == 200
         assert len(Graph().parse(data=turtle.data, format="turtle")) > 100
+
+
+def test_a_prior_version_redirects_stating_both_versions(client: FlaskClient) -> None:
+    ontology = Graph().parse(data=client.get("/ontology.ttl").data, format="turtle")
+    prior = [str(o) for o in ontology.objects(None, OWL.priorVersion)]
+    assert prior, "the ontology names its prior version"
+    response = client.get(urlsplit(prior[0]).path.removeprefix("/officials-kg"))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/ontology"
+    assert "superseded by" in response.get_data(as_text=True)
 
 
 def test_an_unknown_ontology_version_is_404_naming_the_current(client: FlaskClient) -> None:

@@ -140,14 +140,17 @@ def ontology(extension: str | None = None) -> Response:
 
 @bp.get("/ontology/<version>")
 def ontology_version(version: str) -> Response:
-    """A version IRI (``owl:versionIRI``): the ontology as of that version.
+    """A version IRI: the ontology as of that version.
 
-    The served ontology is the current version only; its version IRI answers as ``/ontology``
-    does, with ``Content-Location`` naming it. Any other version answers 404 naming the current
-    one (earlier versions are in the release dumps under ``/releases/``).
+    The current version (``owl:versionIRI``) answers as ``/ontology`` does, with
+    ``Content-Location`` naming it. A prior version (``owl:priorVersion``) is not served: it
+    answers 303 See Other to ``/ontology``, stating the version it stands for and the current one
+    (its triples are in that release's dumps). Any other version is 404 naming the current one.
     """
     stem, suffix_format = split_suffix(version)
     current = current_version()
+    if stem in prior_versions():
+        return superseded(stem, current)
     if stem != current:
         return error_response(
             404, "Not Found", f"ontology version {stem!r} is not served; the current is {current}"
@@ -159,6 +162,25 @@ def ontology_version(version: str) -> Response:
     response = add_alternates(response, "/ontology", fmt, negotiated=True)
     response.headers["Content-Location"] = f"/ontology.{fmt.extension}"
     response.headers["Link"] += ', </ontology>; rel="latest-version"'
+    return response
+
+
+def prior_versions() -> set[str]:
+    """The version numbers of the ontology's ``owl:priorVersion`` IRIs."""
+    graph, prefix = cached_ontology(), ontology_iri() + "/"
+    return {
+        str(iri).removeprefix(prefix)
+        for iri in graph.objects(URIRef(ontology_iri()), OWL.priorVersion)
+        if str(iri).startswith(prefix)
+    }
+
+
+def superseded(version: str, current: str) -> Response:
+    """303 to the current ontology, saying which version was asked for and which is served."""
+    message = f"ontology version {version} is superseded by {current}, served at /ontology"
+    response = Response(message + "\n", 303, content_type="text/plain; charset=utf-8")
+    response.headers["Location"] = "/ontology"
+    response.headers["Link"] = '</ontology>; rel="latest-version"'
     return response
 
 
