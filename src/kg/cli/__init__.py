@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "serve": "Serve the graph: SPARQL endpoint, linked data, query editor.",
     "export": "Write the whole dataset as one RDF dump.",
     "load": "Validate, then load the graph into a remote SPARQL store (--to URL).",
+    "intake": "Take a curator's sheet (CSV) into data/: reconcile, build, validate, write.",
 }
 
 
