@@ -1,4 +1,4 @@
-"""``kg intake SHEET``: take a curator's sheet into ``data/``, reconciled and validated, all or none."""
+"""``kg intake SHEET``: a curator's sheet into ``data/``, reconciled and validated, all or none."""
 
 from __future__ import annotations
 
