@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "export": "Write the whole dataset as one RDF dump.",
     "load": "Validate, then load the graph into a remote SPARQL store (--to URL).",
     "intake": "Take a curator's sheet (CSV) into data/: reconcile, build, validate, write.",
+    "fmt": "Put the Turtle data in its canonical layout (--check: only report).",
 }
 
 

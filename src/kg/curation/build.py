@@ -112,6 +112,9 @@ class Builder:
 
     def names(self, subject: URIRef, row: Row) -> None:
         """Labels of a new entity: name_en, name_zh, and the alt renderings."""
+        if not row["name_en"]:
+            message = f"no {row.kind} of the graph has this name: a new one needs its English name"
+            self.issues.append(Issue(row.number, "name_en", message))
         if row["name_en"]:
             self.add(subject, RDFS.label, text(row["name_en"], "en"), row)
         if row["name_zh"]:

@@ -67,10 +67,10 @@ DURATION = re.compile(
 # Columns each kind must fill (besides kind and id).
 REQUIRED: dict[str, tuple[str, ...]] = {
     "source": ("type", "language"),
-    "region": ("name_en", "type"),
-    "official": ("name_en", "within"),
-    "organization": ("name_en", "type"),
-    "product": ("name_en",),
+    "region": ("type",),
+    "official": ("within",),
+    "organization": ("type",),
+    "product": (),
     "broadcast": ("hosts", "locator", "evidence"),
     "figure": ("of", "measure", "value", "unit", "qualifier", "stated_as", "locator", "evidence"),
     "statement": ("name_en", "speaker", "locator", "evidence"),
@@ -243,6 +243,8 @@ def check_row(row: Row) -> list[Issue]:
     )
     issues.extend(_check_choices(row))
     issues.extend(_check_formats(row))
+    if row.kind in ENTITY_KINDS and not (row["name_en"] or row["name_zh"]):
+        issues.append(Issue(row.number, "name_en", "give the name (name_en, or name_zh)"))
     if row["rank"] in {"preferred", "deprecated"} and not row["rank_reason"]:
         issues.append(Issue(row.number, "rank_reason", f"say why the rank is {row['rank']}"))
     return issues

@@ -402,12 +402,36 @@ def _render_section(
     """A section's heading and its blocks, a blank line apart; empty when it has no subject left."""
     blocks = [
         "\n".join(writer.block(graph, subject, layout)) + "\n"
-        for subject in sorted(set(section.subjects) & present)
+        for subject in sorted(set(section.subjects) & present, key=lambda s: anchor_key(graph, s))
     ]
     if not blocks:
         return ""
     heading = "".join(line + "\n" for line in section.heading)
     return heading + "\n".join(blocks)
+
+
+def owner(graph: Graph, subject: URIRef) -> URIRef | None:
+    """The subject a block belongs after: an evidence node's claim, a figure's broadcast or
+    report, an office's one holder."""
+    for claim in graph.subjects(OKG.evidence, subject):
+        return URIRef(str(claim))
+    for target in graph.objects(subject, OKG.figureOf):
+        return URIRef(str(target))
+    holders = list(graph.objects(subject, OKG.heldBy))
+    return URIRef(str(holders[0])) if len(holders) == 1 else None
+
+
+def anchor_key(graph: Graph, subject: URIRef) -> tuple[str, ...]:
+    """The sort key of a block: its owners' IRIs from the top, then its own (so a broadcast is
+    followed by its evidence and its figures, each figure by its evidence)."""
+    chain = [str(subject)]
+    current: URIRef | None = subject
+    for _ in range(4):
+        current = owner(graph, current) if current is not None else None
+        if current is None or str(current) in chain:
+            break
+        chain.append(str(current))
+    return tuple(reversed(chain))
 
 
 def format_turtle(text: str) -> str:

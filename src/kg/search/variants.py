@@ -139,6 +139,17 @@ def name_keys(label: str, lang: str | None = None) -> frozenset[str]:
     return frozenset(key for key in keys if key)
 
 
+def core_keys(label: str) -> frozenset[str]:
+    """The keys of the label without its suffix only: what fuzzy matching compares, so that
+    "Hainan Province" is not a typo of "Hunan Province".
+    """
+    core = strip_suffix(label)
+    keys = {core.replace(" ", "")}
+    if has_han(core):
+        keys.add(compact(pinyin(core)))
+    return frozenset(key for key in keys if key)
+
+
 def display_variants(label: str) -> frozenset[str]:
     """Human-readable spellings of ``label`` worth indexing: Simplified, Traditional, pinyin with
     and without tones (for Chinese text), the label itself otherwise.
