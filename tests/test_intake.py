@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.cli import main
 from kg.config import PROJECT_ROOT
-from kg.curation.sheet import COLUMNS
+from kg.curation.sheet import COLUMNS, check_sheet, read_sheet
 from kg.namespaces import ID, OKG
 
 HEADER = ",".join(COLUMNS)
@@ -429,3 +429,18 @@ def test_region_rows_chain_within_to_an_existing_region(
     assert (iri("region:sanya"), OKG.locatedIn, iri("region:hainan")) in graph
     assert (iri("region:hainan"), OKG.locatedIn, iri("region:china")) in graph
     assert "created region:hainan" in out
+
+
+@pytest.mark.parametrize("kind", ["source", "official", "broadcast"])
+def test_new_prints_a_template_intake_reads_without_sheet_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    assert main(["new", kind]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == HEADER
+    path = tmp_path / "new.csv"
+    path.write_text(text, encoding="utf-8")
+    sheet = read_sheet(path)
+    assert sheet.rows[0].kind == "source"
+    assert kind in {row.kind for row in sheet.rows}
+    assert check_sheet(sheet) == []

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "load": "Validate, then load the graph into a remote SPARQL store (--to URL).",
     "intake": "Take a curator's sheet (CSV) into data/: reconcile, build, validate, write.",
     "fmt": "Put the Turtle data in its canonical layout (--check: only report).",
+    "new": "Print a filled-in sheet template: kg new broadcast|official|source > sheets/x.csv.",
 }
 
 

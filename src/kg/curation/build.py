@@ -252,7 +252,13 @@ class Builder:
         if origin is not None:
             self.add(iri, OKG.originRegion, origin, row)
         for industry in row.values("industry"):
-            self.add(iri, OKG.inIndustry, vocab.term(vocab.INDUSTRIES, industry), row)
+            concept = vocab.term(vocab.INDUSTRIES, industry)
+            if (concept, RDF.type, OKG.Industry) not in self.existing:
+                message = (
+                    f"'{industry}' is not in the graph's industry scheme yet (data/products.ttl)"
+                )
+                self.issues.append(Issue(row.number, "industry", message))
+            self.add(iri, OKG.inIndustry, concept, row)
         maker = self.ref(row, "company")
         if maker is not None:
             self.add(iri, OKG.madeBy, maker, row)
