@@ -173,6 +173,7 @@ def test_done_when_reuses_existing_creates_new_and_attaches_evidence(
     assert (broadcast, OKG.platform, iri("organization:taobao")) in after
     assert (iri("product:ctf-bracelets"), OKG.madeBy, iri("organization:chow-tai-fook")) in after
     assert (iri("region:zigui"), None, None) not in after
+    assert not list(after.subjects(None, Literal("Chow Tai Fok", lang="en")))
 
     # New entities created, with stable slugs from the sheet's ids.
     official = iri("official:li-si")

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "intake": "Take a curator's sheet (CSV) into data/: reconcile, build, validate, write.",
     "fmt": "Put the Turtle data in its canonical layout (--check: only report).",
     "new": "Print a filled-in sheet template: kg new broadcast|official|source > sheets/x.csv.",
+    "diff": "List the claims added, removed and changed between two versions of the graph.",
 }
 
 

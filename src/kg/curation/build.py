@@ -123,19 +123,18 @@ class Builder:
             self.add(subject, SKOS.altLabel, text(alt), row)
 
     def more_names(self, subject: URIRef, row: Row) -> None:
-        """Names of a reused entity it does not have yet, as alternative labels."""
+        """A reused entity gains the row's ``alt`` renderings it lacks, and its Chinese name when
+        it has none; a near-miss ``name_en`` (likely a typo) is not recorded."""
         have = set(keys_of(self.index.labels(subject)))
-        zh_label = any(label.language == "zh" for label in self.index.labels(subject))
-        for name in [row["name_en"], row["name_zh"], *row.values("alt")]:
-            if not name or name_keys(name) <= have:
-                continue
-            predicate = (
-                RDFS.label
-                if has_han(name) and not zh_label and name == row["name_zh"]
-                else SKOS.altLabel
-            )
-            self.add(subject, predicate, text(name), row)
-            have |= name_keys(name)
+        labels = self.existing.objects(subject, RDFS.label)
+        has_zh = any(isinstance(label, Literal) and label.language == "zh" for label in labels)
+        if row["name_zh"] and not has_zh:
+            self.add(subject, RDFS.label, text(row["name_zh"], "zh"), row)
+            have |= name_keys(row["name_zh"])
+        for name in row.values("alt"):
+            if not name_keys(name) <= have:
+                self.add(subject, SKOS.altLabel, text(name), row)
+                have |= name_keys(name)
 
     def note(self, subject: URIRef, row: Row) -> None:
         if row["note"]:
