@@ -119,11 +119,12 @@ def test_rdf_patch_turns_the_old_version_into_the_new(
     new = set(Graph().parse(data=V2, format="turtle"))
     deleted = {line[2:-2] for line in lines if line.startswith("D ")}
     added = {line[2:-2] for line in lines if line.startswith("A ")}
+    assert deleted == {_nt(triple) for triple in old - new}
+    assert added == {_nt(triple) for triple in new - old}
 
-    def nt(triples: set) -> set[str]:  # type: ignore[type-arg]
-        return {" ".join(term.n3() for term in triple) for triple in triples}
 
-    assert deleted == nt(old - new) and added == nt(new - old)
+def _nt(triple: tuple[Node, Node, Node]) -> str:
+    return " ".join(term.n3() for term in triple)
 
 
 def test_default_is_last_release_against_the_working_tree(

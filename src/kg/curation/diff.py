@@ -228,7 +228,7 @@ def render_markdown(diff: Diff, *, heading: str = "#") -> str:
     lines = [f"{heading} Changes from {diff.old} to {diff.new}", ""]
     if diff.empty:
         return "\n".join([*lines, "No change.", ""])
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for entity in diff.entities:
         counts[entity.status] += 1
     lines.append(
@@ -252,7 +252,7 @@ def _markdown_property(change: PropertyChange, writer: Writer) -> str:
     new = ", ".join(f"`{writer.term(o)}`" for o in change.added)
     if change.changed:
         return f"  - {name}: {old} → {new}"
-    return f"  - {name}: {'+ ' + new if new else '− ' + old}"
+    return f"  - {name}: {'+ ' + new if new else '- ' + old}"
 
 
 def render_json(diff: Diff) -> str:
