@@ -223,7 +223,7 @@ def test_cq12_lower_bound_figures(answer) -> None:  # type: ignore[no-untyped-de
         [
             (60_000, "jin (catty, 0.5 kg)"),
             (2_520_000, "viewer"),
-            (150, "person"),
+            (150, "official"),
             (110_000_000, "order"),
             (700_000_000, "jin (catty, 0.5 kg)"),
             (1_000_000, "viewer"),

@@ -127,8 +127,9 @@ def test_every_okg_term_the_ontology_mentions_is_declared(ontology: Graph) -> No
 def test_ontology_header(ontology: Graph) -> None:
     header = URIRef(ONTOLOGY_IRI)
     assert (header, RDF.type, OWL.Ontology) in ontology
-    assert str(ontology.value(header, OWL.versionInfo)) == "0.1.0"
-    assert ontology.value(header, OWL.versionIRI) == URIRef(ONTOLOGY_IRI + "/0.1.0")
+    assert str(ontology.value(header, OWL.versionInfo)) == "0.2.0"
+    assert ontology.value(header, OWL.versionIRI) == URIRef(ONTOLOGY_IRI + "/0.2.0")
+    assert ontology.value(header, OWL.priorVersion) == URIRef(ONTOLOGY_IRI + "/0.1.0")
 
 
 @pytest.mark.parametrize(

@@ -103,13 +103,12 @@ def test_static_css_is_local(client: FlaskClient) -> None:
 FIXTURE = """
 @prefix okg: <https://w3id.org/officials-kg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix id: <https://w3id.org/officials-kg/id/> .
 id:b a okg:Broadcast ; rdfs:label "A broadcast"@en, "直播"@zh ; okg:reportedFigure id:f, id:g .
 id:f okg:value "60000"^^xsd:decimal ; okg:unit okg:Jin ; okg:qualifier okg:MoreThan ;
-  okg:measures okg:WeightSold ; okg:supportingText "sales of over 60,000 catties"@en ;
-  prov:wasDerivedFrom id:source .
+  okg:measures okg:WeightSold ; okg:evidence id:e .
+id:e okg:source id:source ; okg:locator "para 6" ; okg:quote "sales of over 60,000 catties"@en .
 id:g okg:value "20.5"^^xsd:decimal ; okg:unit okg:Aircraft ; okg:qualifier okg:Exactly .
 id:h okg:value "2520000"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:MoreThan .
 id:i okg:value "1"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:Exactly .
@@ -159,6 +158,24 @@ def test_resource_view_collects_labels_figures_and_quotes() -> None:
     assert (view.label, view.label_zh) == ("A broadcast", "直播")
     assert [t.href for t in view.types] == ["/ontology#Broadcast"]
     assert [f.reading for f in view.figures] == ["over 60,000 jin", "20.5 aircraft"]
-    assert view.figures[0].quotes[0].sources[0].href == "/id/source"
+    quote = view.figures[0].quotes[0]
+    assert quote.sources[0].href == "/id/source"
+    assert (quote.text, quote.kind, quote.locator) == (
+        "sales of over 60,000 catties",
+        "quote",
+        "para 6",
+    )
     prop = next(row.prop for row in view.rows if row.prop.iri == OKG + "reportedFigure")
     assert (prop.text, prop.href) == ("reported figure", "/ontology#reportedFigure")
+
+
+def test_the_wuhan_page_shows_the_evidence_of_the_broadcast_and_its_figures(
+    client: FlaskClient,
+) -> None:
+    with client.get("/id/broadcast/2020-04-08-wuhan", headers={"Accept": "text/html"}) as response:
+        page = response.get_data(as_text=True)
+    evidence = page[page.index('id="evidence"') :]
+    assert "Li Qiang and entrepreneurs and talents opened their first live show" in evidence
+    figures = page[page.index('id="figures"') : page.index('id="evidence"')]
+    assert figures.count("the total sales of brought goods reached 17.93 million yuan.") == 2
+    assert "(para 6)" in figures

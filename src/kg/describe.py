@@ -4,12 +4,13 @@ The description of a resource ``r`` is a bounded description plus context:
 
 * every triple ``r ?p ?o`` (its own triples);
 * the labels and types of every node ``r`` links to;
-* blank nodes and dependent figures (``okg:reportedFigure`` / ``okg:figureOf``) in full, with the
-  labels of what they link to (units, qualifiers, measures, sources);
+* blank nodes, evidence (``okg:evidence``) and dependent figures (``okg:reportedFigure`` /
+  ``okg:figureOf``) in full, with the labels of what they link to (units, qualifiers, measures,
+  sources), and the evidence of those figures in full;
 * incoming links ``?s ?p r`` with the labels and types of ``?s``.
 
-Provenance (``prov:wasDerivedFrom``, ``okg:supportingText``) is part of the own triples of every
-fact-bearing resource and of its figures; the source document's title comes with it as a label.
+Provenance is the evidence of every claim and of its figures (``okg:evidence``: source, locator,
+quote or paraphrase); the source document's title comes with it as a label.
 Everything goes through SPARQL, so any SPARQL 1.1 store can serve it.
 """
 
@@ -30,7 +31,7 @@ from kg.stores import Store, construct_triples, select_rows
 LABEL_PREDICATES: tuple[URIRef, ...] = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 # fetched with the labels of linked nodes: how a unit reads after a number ("viewers")
 FETCHED_LABEL_PREDICATES: tuple[URIRef, ...] = (*LABEL_PREDICATES, OKG.pluralLabel)
-DEPENDENT_LINKS: tuple[URIRef, ...] = (OKG.reportedFigure,)  # objects described in full
+DEPENDENT_LINKS: tuple[URIRef, ...] = (OKG.reportedFigure, OKG.evidence)  # described in full
 DEPENDENT_BACKLINKS: tuple[URIRef, ...] = (OKG.figureOf,)  # subjects described in full
 
 # Characters that may not appear in an IRI reference (RFC 3987; SPARQL IRIREF).
@@ -65,17 +66,21 @@ def description_query(iri: str) -> str:
     if not is_valid_iri(iri):
         raise ValueError(f"not a valid IRI: {iri!r}")
     r = f"<{iri}>"
+    dependent = ", ".join(term.n3() for term in DEPENDENT_LINKS)
     return f"""CONSTRUCT {{
   {r} ?p ?o . ?o ?olp ?ol . ?o a ?ot . ?o ?dp ?do . ?do ?dlp ?dl .
-  ?s ?sp {r} . ?s ?slp ?sl . ?s a ?st .
+  ?s ?sp {r} . ?s ?slp ?sl . ?s a ?st . ?ev ?ep ?eo . ?eo ?elp ?el .
 }} WHERE {{
   {{ {r} ?p ?o }}
   UNION {{ {r} ?p ?o . ?o ?olp ?ol . {_label_filter("?olp")} }}
   UNION {{ {r} ?p ?o . ?o a ?ot }}
-  UNION {{ {r} ?p ?o . FILTER(isBlank(?o) || ?p IN ({_values(DEPENDENT_LINKS)}))
+  UNION {{ {r} ?p ?o . FILTER(isBlank(?o) || ?p IN ({dependent}))
            ?o ?dp ?do . OPTIONAL {{ ?do ?dlp ?dl . {_label_filter("?dlp")} }} }}
   UNION {{ VALUES ?back {{ {_values(DEPENDENT_BACKLINKS)} }} ?o ?back {r} .
            ?o ?dp ?do . OPTIONAL {{ ?do ?dlp ?dl . {_label_filter("?dlp")} }} }}
+  UNION {{ {{ {r} {OKG.reportedFigure.n3()} ?df }} UNION {{ ?df {OKG.figureOf.n3()} {r} }}
+           ?df {OKG.evidence.n3()} ?ev . ?ev ?ep ?eo .
+           OPTIONAL {{ ?eo ?elp ?el . {_label_filter("?elp")} }} }}
   UNION {{ ?s ?sp {r} . OPTIONAL {{ ?s ?slp ?sl . {_label_filter("?slp")} }} }}
   UNION {{ ?s ?sp {r} . ?s a ?st }}
 }}"""

@@ -26,13 +26,15 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.config import Settings
+from kg.config import PROJECT_ROOT, Settings
 from kg.loading import SourceFile, display_path, read_sources, union_graph
-from kg.namespaces import PREFIXES, SH, bind_prefixes
+from kg.namespaces import OKG, PREFIXES, SH, bind_prefixes
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES.values())}
 SHAPES_PREFIX = ("okgsh", "https://w3id.org/officials-kg/shapes#")
+OKGSH = URIRef(SHAPES_PREFIX[1])
+HELD_DIR = PROJECT_ROOT / "sources"  # the texts of the sources the project holds (okg:heldFile)
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,21 @@ def validate(settings: Settings) -> ValidationReport:
 
 
 def validate_sources(
-    data: Sequence[SourceFile], ontology: Sequence[SourceFile], shapes: Graph
+    data: Sequence[SourceFile],
+    ontology: Sequence[SourceFile],
+    shapes: Graph,
+    held_dir: Path = HELD_DIR,
 ) -> ValidationReport:
-    """Validate the union of ``data`` and ``ontology`` against ``shapes``."""
+    """Validate the union of ``data`` and ``ontology`` against ``shapes``.
+
+    Besides SHACL, every ``okg:quote`` is checked against the held text of its source (a file
+    in ``held_dir``); a failure is reported as a result of ``okgsh:HeldQuoteShape``.
+    """
     started = time.perf_counter()
     graph = union_graph([*ontology, *data])
     results_graph = run_shacl(graph, shapes)
+    for node in quote_failures(graph, held_dir):
+        add_result(results_graph, node)
     files = FileIndex([*data, *ontology])
     results = sorted(
         (result_from(results_graph, node, shapes, files) for node in _result_nodes(results_graph)),
@@ -149,6 +160,68 @@ def run_shacl(graph: Graph, shapes: Graph) -> Graph:
     bind_prefixes(results_graph)
     results_graph.bind(*SHAPES_PREFIX)
     return results_graph
+
+
+@dataclass(frozen=True)
+class QuoteFailure:
+    """An ``okg:quote`` of ``evidence`` that its source's held text does not contain."""
+
+    evidence: Node
+    quote: Literal
+    message: str
+
+
+def quote_failures(graph: Graph, held_dir: Path) -> list[QuoteFailure]:
+    """Every quote that is not an exact substring of the held text of its evidence's source.
+
+    Quotes of a source without ``okg:heldFile`` are left to the shapes (they ask for a
+    paraphrase instead).
+    """
+    texts: dict[str, str | None] = {}
+    failures = []
+    for evidence, quote in sorted(graph.subject_objects(OKG.quote)):
+        if not isinstance(quote, Literal):
+            continue
+        for source in graph.objects(evidence, OKG.source):
+            held = graph.value(source, OKG.heldFile)
+            if held is None:
+                continue
+            name = Path(str(held)).name
+            if name not in texts:
+                path = held_dir / name
+                texts[name] = path.read_text(encoding="utf-8") if path.is_file() else None
+            text = texts[name]
+            if text is None:
+                reason = f"its held file sources/{name} does not exist"
+            elif str(quote) in text:
+                continue
+            else:
+                reason = f"it is not an exact substring of sources/{name}"
+            message = f"okg:quote of evidence from <{source}>: {reason}. Quote the text verbatim."
+            failures.append(QuoteFailure(evidence, quote, message))
+    return failures
+
+
+def add_result(results_graph: Graph, failure: QuoteFailure) -> None:
+    """Record ``failure`` in the SHACL results graph, as pySHACL records its own results."""
+    report = results_graph.value(None, RDF.type, SH.ValidationReport)
+    if report is None:
+        report = BNode()
+        results_graph.add((report, RDF.type, SH.ValidationReport))
+    node = BNode()
+    results_graph.set((report, SH.conforms, Literal(False)))
+    results_graph.add((report, SH.result, node))
+    for predicate, value in (
+        (RDF.type, SH.ValidationResult),
+        (SH.focusNode, failure.evidence),
+        (SH.resultPath, OKG.quote),
+        (SH.value, failure.quote),
+        (SH.resultSeverity, SH.Violation),
+        (SH.resultMessage, Literal(failure.message, lang="en")),
+        (SH.sourceShape, URIRef(OKGSH + "HeldQuoteShape")),
+        (SH.sourceConstraintComponent, URIRef(OKGSH + "HeldQuoteConstraintComponent")),
+    ):
+        results_graph.add((node, predicate, value))
 
 
 def _result_nodes(results_graph: Graph) -> Iterable[Node]:

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, NamespaceManager
+from rdflib.namespace import RDF, NamespaceManager
 from rdflib.term import Node
 
 from kg.describe import DEPENDENT_BACKLINKS, DEPENDENT_LINKS, graph_labels, local_href, pick_label
@@ -41,11 +41,16 @@ class Row:
 
 @dataclass(frozen=True)
 class Quote:
-    """A supporting sentence, quoted verbatim, with the document it comes from."""
+    """A passage of evidence with the document it comes from.
+
+    ``kind`` is ``quote`` (verbatim, from a held source) or ``paraphrase`` (our own words).
+    """
 
     text: str
     lang: str | None
     sources: list[Value]
+    kind: str = "quote"
+    locator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,14 +180,22 @@ def unit_reading(linker: Linker, unit: Node, value: Node | None) -> str:
 
 
 def quotes_of(linker: Linker, node: Node) -> list[Quote]:
-    """The supporting sentences of ``node`` with the documents they are derived from."""
+    """The passages of the evidence of ``node``, each with its source and locator."""
     graph = linker.graph
-    sources = sorted(
-        (linker.value(src) for src in graph.objects(node, PROV.wasDerivedFrom)),
-        key=_sort_key,
-    )
-    texts = sorted(graph.objects(node, OKG.supportingText), key=str)
-    return [Quote(str(t), getattr(t, "language", None), sources) for t in texts]
+    quotes = []
+    for evidence in sorted(graph.objects(node, OKG.evidence), key=str):
+        sources = sorted(
+            (linker.value(src) for src in graph.objects(evidence, OKG.source)), key=_sort_key
+        )
+        locator = graph.value(evidence, OKG.locator)
+        where = str(locator) if locator is not None else None
+        for predicate, kind in ((OKG.quote, "quote"), (OKG.paraphrase, "paraphrase")):
+            for text in sorted(graph.objects(evidence, predicate), key=str):
+                language = getattr(text, "language", None)
+                quotes.append(
+                    Quote(str(text), language, sorted(sources, key=_sort_key), kind, where)
+                )
+    return quotes
 
 
 def figure_of(linker: Linker, figure: Node) -> Figure:
