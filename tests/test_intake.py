@@ -121,6 +121,7 @@ DONE_WHEN = (
         products="ctf-bracelets",
         evidence="Earlier that month he also presented gold bracelets.",
         locator="para 4",
+        note="'Earlier that month', in an article about 21 April; 8-12 April as stated in para 4.",
     ),
 )
 
@@ -180,12 +181,17 @@ def test_done_when_reuses_existing_creates_new_and_attaches_evidence(
     office = iri("office:head-of-zigui-county")
     assert (official, RDF.type, OKG.Official) in after
     assert (official, OKG.holdsOffice, office) in after
-    assert (office, OKG.officeOf, iri("region:zigui-county")) in after
+    # The office belongs to the county's people's government (the graph's), not the region.
+    assert (office, OKG.officeOf, iri("organization:zigui-county-peoples-government")) in after
+    tenure = iri("tenure:li-si-head-of-zigui-county")
+    assert (tenure, OKG.tenureHolder, official) in after
+    assert (tenure, OKG.tenureOffice, office) in after
     assert (broadcast, OKG.host, official) in after
     assert (broadcast, OKG.date, Literal("2020-04-21", datatype=XSD.date)) in after
     ranged = iri("broadcast:2020-04-10-zigui")
     assert (ranged, OKG.earliestDate, Literal("2020-04-08", datatype=XSD.date)) in after
     assert (ranged, OKG.latestDate, Literal("2020-04-12", datatype=XSD.date)) in after
+    assert len(list(after.objects(ranged, OKG.dateBasis))) == 1
 
     # The figure keeps value, unit, qualifier, window and rank.
     figure = iri("figure:2020-04-21-zigui-sales")
@@ -204,9 +210,9 @@ def test_done_when_reuses_existing_creates_new_and_attaches_evidence(
     passage = Literal("Li Si sold Zigui tea on Taobao Live on 21 April.", lang="en")
     assert (evidence, OKG.paraphrase, passage) in after
     assert (
-        office,
+        tenure,
         OKG.evidence,
-        iri("evidence:office-head-of-zigui-county--example-2020-04-22"),
+        iri("evidence:tenure-li-si-head-of-zigui-county--example-2020-04-22"),
     ) in after
     assert (
         figure,
@@ -276,6 +282,9 @@ def test_same_name_official_in_another_place_stays_separate(
     graph = data_graph(repo)
     namesake = iri("official:li-qiang-qianjiang")
     assert "created official:li-qiang-qianjiang" in out
+    body = iri("organization:qianjiang-municipal-peoples-government")
+    assert (iri("office:deputy-mayor-of-qianjiang"), OKG.officeOf, body) in graph
+    assert (body, OKG.basedIn, iri("region:qianjiang")) in graph
     assert (namesake, OKG.holdsOffice, iri("office:deputy-mayor-of-qianjiang")) in graph
     assert (iri("official:li-qiang"), OKG.holdsOffice, iri("office:deputy-mayor-of-wuhan")) in graph
     assert (
@@ -304,8 +313,8 @@ def test_same_name_official_in_the_same_place_is_reused(
     assert "reused  official:li-qiang" in out
     graph = data_graph(repo)
     assert (iri("broadcast:2020-05-02-wuhan"), OKG.host, iri("official:li-qiang")) in graph
-    office_evidence = iri("evidence:office-deputy-mayor-of-wuhan--example-2020-04-22")
-    assert (iri("office:deputy-mayor-of-wuhan"), OKG.evidence, office_evidence) in graph
+    tenure_evidence = iri("evidence:tenure-li-qiang-deputy-mayor-of-wuhan--example-2020-04-22")
+    assert (iri("tenure:li-qiang-deputy-mayor-of-wuhan"), OKG.evidence, tenure_evidence) in graph
 
 
 def test_an_uncertain_match_writes_candidates_into_the_sheet_and_fails(
@@ -445,3 +454,38 @@ def test_new_prints_a_template_intake_reads_without_sheet_errors(
     assert sheet.rows[0].kind == "source"
     assert kind in {row.kind for row in sheet.rows}
     assert check_sheet(sheet) == []
+
+
+HELD = "000_bb7817d47544a525.txt"
+QUOTE = "It has become a new trend and a new bright spot."
+
+
+@pytest.mark.parametrize(("passage", "ok"), [(QUOTE, True), (QUOTE.replace("new", "big"), False)])
+def test_a_held_source_quotes_verbatim(
+    capsys: pytest.CaptureFixture[str], repo: Path, passage: str, ok: bool
+) -> None:
+    source = {**SOURCE, "id": "held-copy", "url": f"sources/{HELD}", "language": "en"}
+    rows = (
+        source,
+        claim(
+            kind="statement",
+            id="new-trend",
+            name_en="Live commerce as a new trend",
+            speaker="official:chen-ping",
+            evidence=passage,
+            locator="para 20",
+        ),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    if ok:
+        assert code == 0, err
+        graph = data_graph(repo)
+        evidence = iri("evidence:statement-new-trend--held-copy")
+        assert (evidence, OKG.quote, Literal(QUOTE, lang="en")) in graph
+        assert (iri("source:held-copy"), OKG.heldFile, Literal(HELD)) in graph
+    else:
+        assert code == 1
+        assert (
+            f"row 3, column evidence: a held source's evidence is quoted verbatim, but this passage is not in sources/{HELD}"
+            in err
+        )

@@ -7,6 +7,7 @@ passage as ``okg:paraphrase`` (an external source, our words) or ``okg:quote`` (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,8 @@ from kg.curation.resolve import Resolver, iri_of, slug_of
 from kg.curation.sheet import Issue, Row, parse_date
 from kg.namespaces import OKG, SCHEMA
 from kg.search.variants import has_han, name_keys, simplified
+
+HELD_PREFIX = "sources/"
 
 
 def text(value: str, lang: str | None = None) -> Literal:
@@ -49,8 +52,11 @@ class Builder:
         self.existing = self.resolver.graph
         self.source_row = self.resolver.sheet.source
         self.source = self.resolver.iris[self.source_row.id]
-        self.held = not self.source_row["url"]
-        self._held_texts: list[str] | None = None
+        url = self.source_row["url"]
+        self.held_file = url[len(HELD_PREFIX) :] if url.startswith(HELD_PREFIX) else ""
+        self.held = bool(self.held_file)
+        self._held_text: str | None = None
+        self.bodies = Bodies(self)
 
     def build(self) -> Graph:
         """Every row's triples (the resolver must have run without issues)."""
@@ -156,7 +162,7 @@ class Builder:
                         row.number,
                         "evidence",
                         "a held source's evidence is quoted verbatim, "
-                        "but this passage is not in sources/",
+                        f"but this passage is not in sources/{self.held_file}",
                     )
                 )
             self.add(node, OKG.quote, text(passage, self.source_row["language"] or None), row)
@@ -164,10 +170,10 @@ class Builder:
             self.add(node, OKG.paraphrase, text(passage), row)
 
     def _in_held_text(self, passage: str) -> bool:
-        if self._held_texts is None:
-            files = sorted(self.sources_dir.glob("*.txt")) if self.sources_dir.is_dir() else []
-            self._held_texts = [f.read_text(encoding="utf-8") for f in files]
-        return any(passage in held for held in self._held_texts)
+        if self._held_text is None:
+            path = self.sources_dir / self.held_file
+            self._held_text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        return passage in self._held_text
 
     def rank(self, claim: URIRef, row: Row) -> None:
         if row["rank"]:
@@ -194,12 +200,20 @@ class Builder:
             )
             if not row["name_en"]:
                 self.add(iri, RDFS.label, text(row["name_zh"], "zh"), row)
-        if row["url"]:
+        if self.held:
+            if not (self.sources_dir / self.held_file).is_file():
+                message = f"sources/{self.held_file} does not exist"
+                self.issues.append(Issue(row.number, "url", message))
+            self.add(iri, OKG.heldFile, Literal(self.held_file), row)
+        elif row["url"].startswith(("http://", "https://")):
             self.add(iri, SCHEMA.url, URIRef(row["url"]), row)
+        else:
+            message = "give the page's URL (https://…), or sources/FILE.txt for a held source"
+            self.issues.append(Issue(row.number, "url", message))
         day = parse_date(row["date"])
         if day:
             self.add(iri, DCTERMS.issued, Literal(day.isoformat(), datatype=XSD.date), row)
-        self.add(iri, DCTERMS.language, Literal(vocab.LANGUAGES[language]), row)
+        self.add(iri, DCTERMS.language, URIRef(vocab.LANGUAGES[language]), row)
         original = self._original(row)
         if original is not None:
             self.add(iri, OKG.copyOf, original, row)
@@ -275,41 +289,54 @@ class Builder:
             self.names(iri, row)
             self.add(iri, FOAF.name, Literal(row["name_en"]), row)
             if not row["office_en"]:
-                self.issues.append(
-                    Issue(
-                        row.number, "office_en", "a new official needs the office the source names"
-                    )
-                )
+                message = "a new official needs the office the source names"
+                self.issues.append(Issue(row.number, "office_en", message))
         else:
             self.more_names(iri, row)
         self.note(iri, row)
         if row["office_en"]:
-            office = self._office(iri, row)
+            tenure = self._tenure(iri, self._office(iri, row), row)
             if row["evidence"] and row["locator"]:
-                self.evidence(office, row)
+                self.evidence(tenure, row)
             elif row["locator"] or row["evidence"]:
-                self.issues.append(
-                    Issue(row.number, "evidence", "an office claim needs both locator and evidence")
-                )
+                message = "an office claim needs both locator and evidence"
+                self.issues.append(Issue(row.number, "evidence", message))
 
     def _office(self, official: URIRef, row: Row) -> URIRef:
-        """The office of an official row: the same office reused, else a new one."""
-        place = self.ref(row, "within")
+        """The office of an official row: the same office reused, else a new one of its body."""
+        body = self.bodies.body(row, self.ref(row, "within"))
         keys = name_keys(row["office_en"]) | (
             name_keys(row["office_zh"]) if row["office_zh"] else frozenset()
         )
-        office = self._existing_office(official, place, keys)
+        office = self._existing_office(official, body, keys)
         if office is None:
-            office = self._fresh_office(row["office_en"])
+            office = self._fresh(iri_of("office", vocab.slugify(row["office_en"])))
             self.add(office, RDF.type, OKG.Office, row)
             self.add(office, RDFS.label, text(row["office_en"], "en"), row)
             if row["office_zh"]:
                 self.add(office, RDFS.label, text(simplified(row["office_zh"]), "zh"), row)
-            if place is not None:
-                self.add(office, OKG.officeOf, place, row)
+            if body is not None:
+                self.add(office, OKG.officeOf, body, row)
         self.add(official, OKG.holdsOffice, office, row)
         self.add(office, OKG.heldBy, official, row)
         return office
+
+    def _tenure(self, official: URIRef, office: URIRef, row: Row) -> URIRef:
+        """The claim ``official`` holds ``office``: an okg:Tenure (the graph's, if it has one)."""
+        for tenure in self.existing.subjects(OKG.tenureHolder, official):
+            if (tenure, OKG.tenureOffice, office) in self.existing:
+                return URIRef(str(tenure))
+        slug = f"{slug_of(official)[1]}-{slug_of(office)[1]}"
+        tenure = iri_of("tenure", slug)
+        self.add(tenure, RDF.type, OKG.Tenure, row)
+        label = f"{self.label_of(official)}, {self.label_of(office)}"
+        self.add(tenure, RDFS.label, text(label, "en"), row)
+        self.add(tenure, OKG.tenureHolder, official, row)
+        self.add(tenure, OKG.tenureOffice, office, row)
+        day = parse_date(row["date"])
+        if day:
+            self.add(tenure, OKG.startDate, Literal(day.isoformat(), datatype=XSD.date), row)
+        return tenure
 
     def _existing_office(
         self, official: URIRef, place: URIRef | None, keys: frozenset[str]
@@ -324,14 +351,14 @@ class Builder:
                 return office
         return None
 
-    def _fresh_office(self, name: str) -> URIRef:
-        slug = vocab.slugify(name)
-        for candidate in [slug, *(f"{slug}-{n}" for n in range(2, 100))]:
-            iri = iri_of("office", candidate)
+    def _fresh(self, wanted: URIRef) -> URIRef:
+        """``wanted``, or ``wanted-2``, ``-3``…: an IRI neither the graph nor this intake uses."""
+        for candidate in [str(wanted), *(f"{wanted}-{n}" for n in range(2, 100))]:
+            iri = URIRef(candidate)
             if iri not in self.resolver.taken and (iri, None, None) not in self.graph:
                 self.resolver.taken.add(iri)
                 return iri
-        raise ValueError(f"no free office slug for {name!r}")
+        raise ValueError(f"no free IRI for {wanted}")
 
     def _broadcast(self, row: Row) -> None:
         iri = self.iri(row)
@@ -358,7 +385,10 @@ class Builder:
             if row["name_zh"]:
                 self.add(iri, RDFS.label, text(row["name_zh"], "zh"), row)
         self.rank(iri, row)
-        self.note(iri, row)
+        if row["date_end"]:
+            self.add(iri, OKG.dateBasis, text(row["note"], "en"), row)
+        else:
+            self.note(iri, row)
         self.evidence(iri, row)
 
     def _single(
@@ -450,6 +480,9 @@ class Builder:
         if speaker is not None:
             self.add(iri, OKG.speaker, speaker, row)
         self.add(iri, OKG.summary, text(row["evidence"]), row)
+        said_in = self.ref(row, "of")
+        if said_in is not None:
+            self.add(iri, OKG.statedIn, said_in, row)
         self.note(iri, row)
         self.evidence(iri, row)
 
@@ -477,3 +510,68 @@ class Builder:
         who = self.label_of(publisher) if publisher is not None else "Report"
         label = f"{who} data: {self.term_label(vocab.term(vocab.MEASURES, row['measure']))}"
         return label + (f", as of {row['as_of']}" if row["as_of"] else "")
+
+
+# Offices belong to a government or party body (okg:officeOf), not to a region.
+PARTY_WORDS = re.compile(r"secretary|party|\bcpc\b|committee", re.IGNORECASE)
+PARTY_WORDS_ZH = re.compile(r"书记|党委|党工委|委员会|常委")
+LEVELS = {
+    OKG.City: "Municipal",
+    OKG.CountyLevelCity: "Municipal",
+    OKG.Municipality: "Municipal",
+    OKG.Province: "Provincial",
+}
+SELF_NAMED = ("County", "District", "Town", "Township", "Village", "Region", "Area")
+
+
+def body_name(region_label: str, region_classes: set[URIRef], *, party: bool) -> str:
+    """The body of a region's offices, named as the graph names them: "Zigui County People's
+    Government", "Wuhan Municipal People's Government", "CPC Qianjiang Municipal Committee"."""
+    base = region_label.removesuffix(" Province")
+    if not region_label.endswith(SELF_NAMED):
+        level = next((LEVELS[c] for c in region_classes if c in LEVELS), "")
+        base = f"{base} {level}".strip()
+    return f"CPC {base} Committee" if party else f"{base} People's Government"
+
+
+class Bodies:
+    """Finds (or creates) the government or party body of an office stated by its region."""
+
+    def __init__(self, builder: Builder):
+        self.builder = builder
+
+    def body(self, row: Row, place: URIRef | None) -> URIRef | None:
+        """``place`` itself when it is a body; for a region, its party committee (a secretary's
+        or committee member's office) or its people's government."""
+        if place is None or self._is_body(place):
+            return place
+        party = bool(
+            PARTY_WORDS.search(row["office_en"]) or PARTY_WORDS_ZH.search(row["office_zh"])
+        )
+        graphs = (self.builder.existing, self.builder.graph)
+        classes = {URIRef(str(c)) for g in graphs for c in g.objects(place, RDF.type)}
+        name = body_name(self.builder.label_of(place), classes, party=party)
+        found = self._based_in(place, name)
+        return found if found is not None else self._create(row, place, name)
+
+    def _is_body(self, iri: URIRef) -> bool:
+        graphs = (self.builder.existing, self.builder.graph)
+        return any((iri, RDF.type, OKG.GovernmentBody) in g for g in graphs)
+
+    def _based_in(self, place: URIRef, name: str) -> URIRef | None:
+        keys = name_keys(name)
+        for graph in (self.builder.existing, self.builder.graph):
+            for body in graph.subjects(OKG.basedIn, place):
+                labels = [
+                    label for label in graph.objects(body, RDFS.label) if isinstance(label, Literal)
+                ]
+                if self._is_body(URIRef(str(body))) and keys & keys_of(labels):
+                    return URIRef(str(body))
+        return None
+
+    def _create(self, row: Row, place: URIRef, name: str) -> URIRef:
+        body = self.builder._fresh(iri_of("organization", vocab.slugify(name)))
+        self.builder.add(body, RDF.type, OKG.GovernmentBody, row)
+        self.builder.add(body, RDFS.label, text(name, "en"), row)
+        self.builder.add(body, OKG.basedIn, place, row)
+        return body

@@ -95,11 +95,13 @@ class GraphIndex:
         office_keys: frozenset[str] = frozenset()
         if kind == "official":
             offices = self.offices(iri)
-            context = frozenset(
+            bodies = {
                 URIRef(str(target))
                 for office in offices
                 for target in self.graph.objects(office, OKG.officeOf)
-            )
+            }
+            regions = {URIRef(str(r)) for b in bodies for r in self.graph.objects(b, OKG.basedIn)}
+            context = frozenset(bodies | regions)
             office_keys = frozenset().union(
                 frozenset(),
                 *(name_keys(str(label)) for o in offices for label in self.labels(o)),

@@ -282,6 +282,9 @@ def _check_formats(row: Row) -> Iterator[Issue]:
         yield Issue(row.number, "date_end", f"{end} is before date {start}")
     if row["date_end"] and not row["date"]:
         yield Issue(row.number, "date", "a range needs its earliest date too")
+    if row.kind == "broadcast" and row["date_end"] and not row["note"]:
+        message = "a date range needs a note saying which words of the source bound it"
+        yield Issue(row.number, "note", message)
     if row["as_of"] and parse_date(row["as_of"]) is None and parse_datetime(row["as_of"]) is None:
         yield Issue(row.number, "as_of", f"'{row['as_of']}' is not a date or date-time")
     if row["window"] and not valid_duration(row["window"]):

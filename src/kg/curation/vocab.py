@@ -25,13 +25,15 @@ UNITS: dict[str, str] = {
     "visit": OKG.Visit,
     "like": OKG.Like,
     "order": OKG.Order,
-    "item": OKG.ProductItem,
+    "item": OKG.Item,
+    "product": OKG.ProductItem,
+    "exposure": OKG.Exposure,
     "box": OKG.Box,
     "vehicle": OKG.Vehicle,
     "aircraft": OKG.Aircraft,
-    "person": OKG.Person,
-    "broadcast": OKG.BroadcastSession,
-    "official": OKG.OfficialPerson,
+    "person": OKG.PersonUnit,
+    "broadcast": OKG.BroadcastUnit,
+    "official": OKG.OfficialUnit,
 }
 
 QUALIFIERS: dict[str, str] = {
@@ -114,8 +116,13 @@ INDUSTRIES: dict[str, str] = {
     )
 }
 
-# BCP 47 tags; dcterms:language gets the tag (the shapes' form).
-LANGUAGES: dict[str, str] = {"zh": "zh", "zh-Hant": "zh-Hant", "en": "en"}
+# dcterms:language is an ISO 639-1 IRI (Traditional Chinese is zh too; its titles are @zh-Hant).
+ISO_639_1 = "http://id.loc.gov/vocabulary/iso639-1/"
+LANGUAGES: dict[str, str] = {
+    "zh": ISO_639_1 + "zh",
+    "zh-Hant": ISO_639_1 + "zh",
+    "en": ISO_639_1 + "en",
+}
 
 # What curators type instead (English, Chinese, plurals) -> the sheet's value.
 SYNONYMS: dict[str, str] = {
@@ -143,6 +150,10 @@ SYNONYMS: dict[str, str] = {
     "orders": "order",
     "单": "order",
     "items": "item",
+    "products": "product",
+    "款": "product",
+    "exposures": "exposure",
+    "曝光": "exposure",
     "pieces": "item",
     "件": "item",
     "个": "item",
