@@ -486,6 +486,6 @@ def test_a_held_source_quotes_verbatim(
     else:
         assert code == 1
         assert (
-            f"row 3, column evidence: a held source's evidence is quoted verbatim, but this passage is not in sources/{HELD}"
-            in err
+            "row 3, column evidence: a held source's evidence is quoted verbatim, "
+            f"but this passage is not in sources/{HELD}" in err
         )
