@@ -473,12 +473,13 @@ class Builder:
     def _statement(self, row: Row) -> None:
         iri = self.iri(row)
         self.add(iri, RDF.type, OKG.Statement, row)
-        self.add(iri, RDFS.label, text(row["name_en"], "en"), row)
-        if row["name_zh"]:
-            self.add(iri, RDFS.label, text(row["name_zh"], "zh"), row)
         speaker = self.resolver.speaker(row)
         if speaker is not None:
             self.add(iri, OKG.speaker, speaker, row)
+        label = row["name_en"] or self._statement_label(row, speaker)
+        self.add(iri, RDFS.label, text(label, "en"), row)
+        if row["name_zh"]:
+            self.add(iri, RDFS.label, text(row["name_zh"], "zh"), row)
         self.add(iri, OKG.summary, text(row["evidence"]), row)
         said_in = self.ref(row, "of")
         if said_in is not None:
@@ -486,20 +487,27 @@ class Builder:
         self.note(iri, row)
         self.evidence(iri, row)
 
+    def _statement_label(self, row: Row, speaker: URIRef | None) -> str:
+        who = self.label_of(speaker) if speaker is not None else row["speaker"]
+        day = parse_date(row["date"])
+        return f"Statement by {who}" + (f", {long_date(day)}" if day else f" ({row.id})")
+
     def _aggregate(self, row: Row) -> None:
         iri = self.iri(row)
         self.add(iri, RDF.type, OKG.AggregateReport, row)
-        publisher = self.resolver.platform(row)
+        if row["platform"]:
+            publisher = self.resolver.platform(row)
+        else:
+            publisher = self.resolver.ref(row, "speaker", row["speaker"])
         if publisher is not None:
             self.add(iri, OKG.publishedBy, publisher, row)
         region = self.ref(row, "region")
         if region is not None:
             self.add(iri, OKG.aboutRegion, region, row)
-        start, end = parse_date(row["date"]), parse_date(row["date_end"])
-        if start:
-            self.add(iri, OKG.earliestDate, Literal(start.isoformat(), datatype=XSD.date), row)
-        if end:
-            self.add(iri, OKG.latestDate, Literal(end.isoformat(), datatype=XSD.date), row)
+        if row["date"] or row["date_end"]:
+            # The period covered: an ISO 8601 interval ("2020-05-01/2020-05-05", "../2020-06-01").
+            period = f"{row['date'] or '..'}/{row['date_end'] or '..'}"
+            self.add(iri, DCTERMS.temporal, Literal(period), row)
         label = row["name_en"] or self._aggregate_label(row, publisher)
         self.add(iri, RDFS.label, text(label, "en"), row)
         self.rank(iri, row)

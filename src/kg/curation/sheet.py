@@ -73,9 +73,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "product": (),
     "broadcast": ("hosts", "locator", "evidence"),
     "figure": ("of", "measure", "value", "unit", "qualifier", "stated_as", "locator", "evidence"),
-    "statement": ("name_en", "speaker", "locator", "evidence"),
+    "statement": ("speaker", "locator", "evidence"),
     "aggregate": (
-        "platform",
         "measure",
         "value",
         "unit",
@@ -280,8 +279,11 @@ def _check_formats(row: Row) -> Iterator[Issue]:
     start, end = parse_date(row["date"]), parse_date(row["date_end"])
     if start and end and end < start:
         yield Issue(row.number, "date_end", f"{end} is before date {start}")
-    if row["date_end"] and not row["date"]:
+    if row["date_end"] and not row["date"] and row.kind != "aggregate":
         yield Issue(row.number, "date", "a range needs its earliest date too")
+    if row.kind == "aggregate" and not (row["platform"] or row["speaker"]):
+        message = "who published the figure: a platform, or the body or media in speaker"
+        yield Issue(row.number, "platform", message)
     if row.kind == "broadcast" and row["date_end"] and not row["note"]:
         message = "a date range needs a note saying which words of the source bound it"
         yield Issue(row.number, "note", message)

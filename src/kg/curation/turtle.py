@@ -133,6 +133,7 @@ PREDICATE_ORDER: tuple[URIRef, ...] = (
     OKG.aboutIndustry,
     OKG.mentions,
     OKG.summary,
+    DCTERMS.temporal,
     DCTERMS.description,
     RDFS.comment,
     OKG.reportedFigure,

@@ -122,6 +122,7 @@ LANGUAGES: dict[str, str] = {
     "zh": ISO_639_1 + "zh",
     "zh-Hant": ISO_639_1 + "zh",
     "en": ISO_639_1 + "en",
+    "ja": ISO_639_1 + "ja",
 }
 
 # What curators type instead (English, Chinese, plurals) -> the sheet's value.
