@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.cli import main
 from kg.config import PROJECT_ROOT
+from kg.curation import vocab
 from kg.curation.sheet import COLUMNS, check_sheet, read_sheet
 from kg.namespaces import ID, OKG
 
@@ -489,3 +490,41 @@ def test_a_held_source_quotes_verbatim(
             "row 3, column evidence: a held source's evidence is quoted verbatim, "
             f"but this passage is not in sources/{HELD}" in err
         )
+
+
+@pytest.mark.parametrize(
+    ("table", "cls"),
+    [
+        (vocab.UNITS, OKG.Unit),
+        (vocab.QUALIFIERS, OKG.Qualifier),
+        (vocab.MEASURES, OKG.Measure),
+        (vocab.RANKS, OKG.ClaimRank),
+    ],
+)
+def test_every_sheet_value_maps_to_a_term_of_the_ontology(
+    table: dict[str, str], cls: URIRef
+) -> None:
+    ontology = Graph().parse(PROJECT_ROOT / "ontology" / "okg.ttl")
+    missing = [
+        value for value, term in table.items() if (URIRef(term), RDF.type, cls) not in ontology
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("table", "top"),
+    [(vocab.REGION_TYPES, OKG.Region), (vocab.ORGANIZATION_TYPES, OKG.Organization)],
+)
+def test_every_type_maps_to_a_class_of_the_ontology(table: dict[str, str], top: URIRef) -> None:
+    ontology = Graph().parse(PROJECT_ROOT / "ontology" / "okg.ttl")
+    classes = set(ontology.transitive_subjects(RDFS.subClassOf, top))
+    assert [value for value, term in table.items() if URIRef(term) not in classes] == []
+
+
+def test_every_industry_is_in_the_scheme() -> None:
+    data = data_graph(PROJECT_ROOT)
+    assert [
+        v
+        for v, term in vocab.INDUSTRIES.items()
+        if (URIRef(term), RDF.type, OKG.Industry) not in data
+    ] == []
