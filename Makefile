@@ -39,6 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/kg fmt --check
 
 validate: $(STAMP)
 	$(BIN)/kg validate

@@ -30,6 +30,10 @@ COMMANDS: dict[str, str] = {
     "serve": "Serve the graph: SPARQL endpoint, linked data, query editor.",
     "export": "Write the whole dataset as one RDF dump.",
     "load": "Validate, then load the graph into a remote SPARQL store (--to URL).",
+    "intake": "Take a curator's sheet (CSV) into data/: reconcile, build, validate, write.",
+    "fmt": "Put the Turtle data in its canonical layout (--check: only report).",
+    "new": "Print a filled-in sheet template: kg new broadcast|official|source > sheets/x.csv.",
+    "diff": "List the claims added, removed and changed between two versions of the graph.",
 }
 
 

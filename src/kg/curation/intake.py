@@ -1,0 +1,277 @@
+"""``kg intake``: a curator's sheet -> canonical Turtle in ``data/``, validated, all or nothing.
+
+Steps: read and check the sheet; reconcile its entities with the graph (unsure matches are written
+into the sheet's ``match`` column and stop the intake); build the triples; place each subject in
+its data file; render the files canonically into a temporary copy of ``data/``; validate that copy
+with the SHACL shapes; only then replace the changed files. Nothing is written when any step fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from kg.config import Settings
+from kg.curation.build import Builder
+from kg.curation.reconcile import GraphIndex, Verdict
+from kg.curation.resolve import Resolver, curie, write_candidates
+from kg.curation.sheet import Issue, Row, Sheet, SheetError, check_sheet, read_sheet, write_sheet
+from kg.curation.turtle import Section, read_layout, render
+from kg.loading import read_sources, turtle_files, union_graph
+from kg.namespaces import OKG
+from kg.validation import ValidationReport, validate
+
+# Where a new subject goes, by its class (subclasses follow their class).
+FILE_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
+    (OKG.SourceDocument, "sources.ttl"),
+    (OKG.Region, "regions.ttl"),
+    (OKG.Official, "officials.ttl"),
+    (OKG.Office, "officials.ttl"),
+    (OKG.Organization, "organizations.ttl"),
+    (OKG.Product, "products.ttl"),
+    (OKG.Brand, "products.ttl"),
+    (OKG.Industry, "products.ttl"),
+    (OKG.Broadcast, "broadcasts.ttl"),
+    (OKG.Purchase, "broadcasts.ttl"),
+    (OKG.AggregateReport, "reports.ttl"),
+    (OKG.Statement, "reports.ttl"),
+    (OKG.BackgroundFact, "reports.ttl"),
+)
+
+
+class IntakeError(Exception):
+    """The intake failed; ``issues`` say why, in the sheet's terms. Nothing was written."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+@dataclass
+class Outcome:
+    """What an intake did (or would do, in a dry run)."""
+
+    sheet: Path
+    reused: list[tuple[Row, URIRef, str]] = field(default_factory=list)
+    created: list[tuple[Row, URIRef]] = field(default_factory=list)
+    files: dict[Path, int] = field(default_factory=dict)
+    triples: int = 0
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def render(self) -> str:
+        """A short report for the curator."""
+        lines = [
+            f"{self.sheet}: {self.triples} triples"
+            + ("" if self.written else " (dry run: nothing written)")
+        ]
+        lines.extend(
+            f"  reused  {curie(iri):<45} row {row.number} {row.id!r}: {how}"
+            for row, iri, how in self.reused
+        )
+        lines.extend(f"  created {curie(iri):<45} row {row.number}" for row, iri in self.created)
+        lines.extend(
+            f"  {path.name}: +{count} triples" for path, count in sorted(self.files.items())
+        )
+        lines.extend(f"  warning: {warning}" for warning in self.warnings)
+        return "\n".join(lines) + "\n"
+
+
+def intake(path: Path, settings: Settings, *, dry_run: bool = False) -> Outcome:
+    """Take the sheet at ``path`` into the data folder of ``settings`` (see the module doc)."""
+    sheet = read_sheet(path)
+    issues = check_sheet(sheet)
+    if issues:
+        raise SheetError(issues)
+    ontology = union_graph(read_sources([settings.ontology_dir]))
+    texts = {file: file.read_text(encoding="utf-8") for file in turtle_files(settings.data_dir)}
+    existing = union_graph(read_sources([settings.data_dir]))
+    resolver = _resolve(sheet, existing, ontology)
+    builder = Builder(resolver, ontology, settings.data_dir.parent / "sources")
+    additions = builder.build()
+    issues = resolver.issues + builder.issues
+    if issues:
+        raise IntakeError(sorted(issues, key=lambda issue: issue.row or 0))
+    placed = place(additions, texts, existing, ontology, settings.data_dir)
+    new_texts = render_files(placed, texts, existing, additions, sheet)
+    report = validate_texts(new_texts, settings)
+    if not report.conforms:
+        raise IntakeError(validation_issues(report, builder.rows_of))
+    outcome = _outcome(sheet, resolver, additions, placed, report)
+    if not dry_run:
+        replace_files(new_texts)
+        outcome.written = True
+    return outcome
+
+
+def _resolve(sheet: Sheet, existing: Graph, ontology: Graph) -> Resolver:
+    """Run reconciliation; unsure rows get their candidates written into the sheet, then fail."""
+    resolver = Resolver(sheet, GraphIndex(existing, ontology), existing)
+    resolver.run()
+    if resolver.unsure:
+        write_candidates(sheet, resolver.unsure)
+        write_sheet(sheet)
+        rows = {row.number: row for row in sheet.rows}
+        resolver.issues.extend(
+            Issue(
+                number, "match", _unsure_message(rows[number], decision.reason, decision.candidates)
+            )
+            for number, decision in resolver.unsure.items()
+        )
+    if resolver.issues:
+        raise IntakeError(sorted(resolver.issues, key=lambda issue: issue.row or 0))
+    return resolver
+
+
+def _unsure_message(row: Row, reason: str, candidates: Iterable[object]) -> str:
+    listed = "; ".join(f"{curie(c.iri)} ({c.label}, {c.score:g})" for c in candidates)  # type: ignore[attr-defined]
+    return (
+        f"'{row['name_en'] or row['name_zh']}' is unsure ({reason}): {listed}. "
+        "The candidates are now in the match column: keep one CURIE (without '?') or write new"
+    )
+
+
+def place(
+    additions: Graph, texts: dict[Path, str], existing: Graph, ontology: Graph, data_dir: Path
+) -> dict[URIRef, Path]:
+    """The data file of every subject the intake adds triples to."""
+    described = _described_in(texts)
+    by_class = _files_by_class(ontology)
+    union = existing + additions
+    placed: dict[URIRef, Path] = {}
+
+    def where(subject: URIRef, depth: int = 0) -> Path:
+        if subject in described:
+            return described[subject]
+        for cls in union.objects(subject, RDF.type):
+            if cls in by_class:
+                return data_dir / by_class[URIRef(str(cls))]
+        owners = [*union.objects(subject, OKG.figureOf), *union.subjects(OKG.evidence, subject)]
+        if owners and depth < 3:
+            return where(URIRef(str(owners[0])), depth + 1)
+        return data_dir / "sources.ttl"
+
+    for subject in {s for s in additions.subjects() if isinstance(s, URIRef)}:
+        placed[subject] = where(subject)
+    return placed
+
+
+def _described_in(texts: dict[Path, str]) -> dict[URIRef, Path]:
+    described: dict[URIRef, Path] = {}
+    for path in sorted(texts):
+        for subject in Graph().parse(data=texts[path], format="turtle").subjects():
+            if isinstance(subject, URIRef):
+                described.setdefault(subject, path)
+    return described
+
+
+def _files_by_class(ontology: Graph) -> dict[URIRef, str]:
+    files: dict[URIRef, str] = {}
+    for cls, name in FILE_OF_CLASS:
+        for sub in [cls, *ontology.transitive_subjects(RDFS.subClassOf, cls)]:
+            files.setdefault(URIRef(str(sub)), name)
+    return files
+
+
+def render_files(
+    placed: dict[URIRef, Path],
+    texts: dict[Path, str],
+    existing: Graph,
+    additions: Graph,
+    sheet: Sheet,
+) -> dict[Path, str]:
+    """The new canonical text of each file that gains triples."""
+    new_texts: dict[Path, str] = {}
+    heading = [f"# --- From source:{sheet.source.id} (kg intake of {sheet.path.name}) " + "-" * 10]
+    for path in sorted(set(placed.values())):
+        old = texts.get(path, "")
+        graph = Graph().parse(data=old, format="turtle") if old else Graph()
+        subjects = sorted(s for s, target in placed.items() if target == path)
+        for subject in subjects:
+            for triple in additions.triples((subject, None, None)):
+                graph.add(triple)
+        layout = read_layout(old)
+        fresh = [s for s in subjects if s not in layout.placed()]
+        new_texts[path] = render(graph, layout, [Section(heading, fresh)] if fresh else [])
+    return new_texts
+
+
+def validate_texts(new_texts: dict[Path, str], settings: Settings) -> ValidationReport:
+    """Validate the data folder as it would be with ``new_texts``, in a temporary copy."""
+    with tempfile.TemporaryDirectory(prefix="kg-intake-") as temp:
+        copy = Path(temp) / settings.data_dir.name
+        shutil.copytree(settings.data_dir, copy)
+        for path, content in new_texts.items():
+            (copy / path.relative_to(settings.data_dir)).write_text(content, encoding="utf-8")
+        return validate(settings.replace(data_dir=copy))
+
+
+def validation_issues(report: ValidationReport, rows_of: dict[URIRef, int]) -> list[Issue]:
+    """The violations of a failed validation, each tied to the row its focus node comes from."""
+    issues = []
+    for result in report.results:
+        if result.severity != "Violation":
+            continue
+        row = rows_of.get(URIRef(result.focus_node))
+        where = curie(URIRef(result.focus_node))
+        path = f" [{result.path}]" if result.path else ""
+        issues.append(Issue(row, None, f"{where}{path}: {result.message}"))
+    return issues
+
+
+def replace_files(new_texts: dict[Path, str]) -> None:
+    """Write each file beside its target, then move it into place (one rename per file)."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, content in new_texts.items():
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(content)
+            staged.append((Path(name), path))
+    except OSError:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for temp, path in staged:
+        os.replace(temp, path)
+
+
+def _outcome(
+    sheet: Sheet,
+    resolver: Resolver,
+    additions: Graph,
+    placed: dict[URIRef, Path],
+    report: ValidationReport,
+) -> Outcome:
+    outcome = Outcome(sheet.path, triples=len(additions))
+    for row in sheet.rows:
+        iri = resolver.iris.get(row.id)
+        if iri is None:
+            continue
+        if row.id in resolver.new:
+            outcome.created.append((row, iri))
+        else:
+            decision = resolver.decisions.get(row.id)
+            how = (
+                decision.reason
+                if decision and decision.verdict is Verdict.REUSE
+                else "match column"
+            )
+            outcome.reused.append((row, iri, how))
+    for subject, path in placed.items():
+        outcome.files[path] = outcome.files.get(path, 0) + len(
+            list(additions.triples((subject, None, None)))
+        )
+    outcome.warnings = [
+        f"{curie(URIRef(r.focus_node))}: {r.message}"
+        for r in report.results
+        if r.severity == "Warning"
+    ]
+    return outcome

@@ -1,0 +1,1 @@
+"""Finding things: name variants and matching keys (zh, zh-Hant, pinyin, en)."""
