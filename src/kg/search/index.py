@@ -24,8 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.search.documents import Document, Text
-from kg.search.keys import LATIN_WORD, name_terms, text_terms
-from kg.search.variants import name_keys
+from kg.search.keys import LATIN_WORD, label_keys, name_terms, text_terms
 
 FORMAT_VERSION = "1"  # bump when the schema or the terms change: old files are then ignored
 FILE_PREFIX = "search-"
@@ -125,7 +124,7 @@ def _insert(
 
 
 def _document_keys(document: Document) -> set[str]:
-    return {key for text in document.names for key in name_keys(text.value, text.lang)}
+    return {key for text in document.names for key in label_keys(text.value)}
 
 
 def _texts_json(texts: list[Text]) -> str:
