@@ -10,14 +10,24 @@ setting, one per version, and reused by restarts and by the other workers.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from kg.config import Settings
+from kg.namespaces import PREFIXES
 from kg.search.documents import read_documents
 from kg.search.index import index_path, write_index
 from kg.search.searcher import Hit, Record, SearchIndex
 from kg.stores import Store
 
-__all__ = ["Hit", "Record", "SearchIndex", "SearchService", "build_index"]
+__all__ = [
+    "Hit",
+    "Record",
+    "SearchIndex",
+    "SearchService",
+    "UnknownType",
+    "build_index",
+    "resolve_type",
+]
 
 
 def build_index(store: Store, settings: Settings) -> SearchIndex:
@@ -48,3 +58,26 @@ class SearchService:
             if self._index is None or self._index.version != self.store.version:
                 self._index = build_index(self.store, self.settings)
             return self._index
+
+
+class UnknownType(ValueError):
+    """A class filter that names no class of the index."""
+
+
+def resolve_type(name: str, known: Iterable[str]) -> str:
+    """The class IRI ``name`` stands for: an IRI, a CURIE (``okg:Official``) or an ontology
+    local name (``Official``); :class:`UnknownType` when the index has no such class."""
+    classes = set(known)
+    prefix, colon, local = name.partition(":")
+    candidates = [name]
+    if colon and prefix in PREFIXES:
+        candidates.append(PREFIXES[prefix] + local)
+    if not colon:
+        candidates.append(PREFIXES["okg"] + name)
+    for candidate in candidates:
+        if candidate in classes:
+            return candidate
+    raise UnknownType(
+        f"unknown type {name!r}: give a class IRI, a CURIE such as okg:Official, "
+        "or a name such as Official"
+    )
