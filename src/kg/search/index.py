@@ -31,6 +31,7 @@ FILE_PREFIX = "search-"
 FILE_SUFFIX = ".sqlite3"
 KEEP_FILES = 3  # index files kept in the cache folder (the newest)
 MIN_VOCAB_LENGTH = 3
+BATCH = 5_000  # documents written per batch
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -83,11 +84,14 @@ def _fill(path: Path, documents: Iterable[Document], version: str) -> None:
     connection = sqlite3.connect(path)
     try:
         connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        vocabulary: set[str] = set()
+        tables = Rows()
         with connection:
             for number, document in enumerate(documents, start=1):
-                _insert(connection, number, document, vocabulary)
-            connection.executemany("INSERT INTO vocab VALUES (?)", ((t,) for t in vocabulary))
+                tables.add(number, document)
+                if len(tables.docs) >= BATCH:
+                    tables.flush(connection)
+            tables.flush(connection)
+            connection.executemany("INSERT INTO vocab VALUES (?)", ((t,) for t in tables.vocab))
             connection.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
             connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT_VERSION,))
         connection.executescript(INDEXES + RANKING)
@@ -95,32 +99,42 @@ def _fill(path: Path, documents: Iterable[Document], version: str) -> None:
         connection.close()
 
 
-def _insert(
-    connection: sqlite3.Connection, number: int, document: Document, vocabulary: set[str]
-) -> None:
-    names = [term for text in document.names for term in name_terms(text.value)]
-    text = [term for item in document.descriptions for term in text_terms(item.value)]
-    connection.execute(
-        "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            number,
-            document.iri,
-            _texts_json(document.labels),
-            _texts_json(document.alt_labels),
-            _texts_json(document.descriptions),
-            json.dumps(sorted(document.classes)),
-        ),
-    )
-    connection.execute(
-        "INSERT INTO fts(rowid, names, text) VALUES (?, ?, ?)",
-        (number, " ".join(names), " ".join(text)),
-    )
-    connection.executemany(
-        "INSERT INTO keys VALUES (?, ?, ?)",
-        ((key, number, len(key)) for key in _document_keys(document)),
-    )
-    connection.executemany("INSERT INTO types VALUES (?, ?)", ((t, number) for t in document.types))
-    vocabulary.update(t for t in names if len(t) >= MIN_VOCAB_LENGTH and LATIN_WORD.match(t))
+class Rows:
+    """The rows of a batch of documents, per table, and the vocabulary so far."""
+
+    def __init__(self) -> None:
+        self.docs: list[tuple[int, str, str, str, str, str]] = []
+        self.fts: list[tuple[int, str, str]] = []
+        self.keys: list[tuple[str, int, int]] = []
+        self.types: list[tuple[str, int]] = []
+        self.vocab: set[str] = set()
+
+    def add(self, number: int, document: Document) -> None:
+        """The rows of one document."""
+        names = [term for text in document.names for term in name_terms(text.value)]
+        text = [term for item in document.descriptions for term in text_terms(item.value)]
+        self.docs.append(
+            (
+                number,
+                document.iri,
+                _texts_json(document.labels),
+                _texts_json(document.alt_labels),
+                _texts_json(document.descriptions),
+                json.dumps(sorted(document.classes)),
+            )
+        )
+        self.fts.append((number, " ".join(names), " ".join(text)))
+        self.keys.extend((key, number, len(key)) for key in _document_keys(document))
+        self.types.extend((type_, number) for type_ in document.types)
+        self.vocab.update(t for t in names if len(t) >= MIN_VOCAB_LENGTH and LATIN_WORD.match(t))
+
+    def flush(self, connection: sqlite3.Connection) -> None:
+        """Write the batch and start a new one."""
+        connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", self.docs)
+        connection.executemany("INSERT INTO fts(rowid, names, text) VALUES (?, ?, ?)", self.fts)
+        connection.executemany("INSERT INTO keys VALUES (?, ?, ?)", self.keys)
+        connection.executemany("INSERT INTO types VALUES (?, ?)", self.types)
+        self.docs, self.fts, self.keys, self.types = [], [], [], []
 
 
 def _document_keys(document: Document) -> set[str]:

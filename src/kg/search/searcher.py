@@ -23,6 +23,7 @@ from kg.search.keys import latin_words, match_expression, pieces
 from kg.search.variants import name_keys, pinyin, simplified, traditional
 
 CANDIDATES = 200  # rows read from each source of candidates before scoring
+RANKED = 2_000  # most FTS matches ranked by BM25; beyond, the first ones are taken as they come
 TYPO_MIN_LENGTH = 4  # shorter words are not repaired (too many neighbours)
 TYPO_CUTOFF = 75.0  # least RapidFuzz ratio of a repaired word
 TYPO_CHOICES = 5  # repairs tried per word
@@ -78,7 +79,7 @@ class SearchIndex:
         self, query: str, *, types: Sequence[str] = (), limit: int = 10, lang: str = "en"
     ) -> list[Hit]:
         """The best ``limit`` resources for ``query``, of one of ``types`` when given."""
-        scores = self.scores(query, types=types)
+        scores = self.scores(query, types=types, wanted=limit)
         if len(scores) < limit:
             for number, found in self.repaired_scores(query, types=types).items():
                 scores.setdefault(number, found)
@@ -90,14 +91,22 @@ class SearchIndex:
         ]
         return sorted(hits, key=lambda hit: (-hit.score, len(hit.label), hit.iri))[:limit]
 
-    def scores(self, query: str, *, types: Sequence[str] = ()) -> dict[int, tuple[float, str]]:
-        """Candidate row numbers -> (score, how matched), from every source of candidates."""
+    def scores(
+        self, query: str, *, types: Sequence[str] = (), wanted: int = 10
+    ) -> dict[int, tuple[float, str]]:
+        """Candidate row numbers -> (score, how matched), best sources first: whole names
+        (keys), then words of names, then, if still fewer than ``wanted``, descriptions."""
         keys = name_keys(query)
         scores: dict[int, tuple[float, str]] = {}
         _merge(scores, self.key_scores(keys, types))
         expression = match_expression(query)
-        if expression:
-            _merge(scores, self.fts_scores(expression, keys, types))
+        if not expression or len(scores) >= CANDIDATES:
+            return scores  # the names starting with the query are already more than enough
+        names = self.fts_rows(f"names : ({expression})", types)
+        _merge(scores, self.name_scores(names, keys))
+        if len(scores) < wanted:
+            texts = [number for number in self.fts_rows(expression, types) if number not in scores]
+            _merge(scores, text_scores(texts))
         return scores
 
     def key_scores(self, keys: Iterable[str], types: Sequence[str]) -> dict[int, tuple[float, str]]:
@@ -116,29 +125,28 @@ class SearchIndex:
                 _merge(scores, {number: found})
         return scores
 
-    def fts_scores(
-        self, expression: str, keys: Iterable[str], types: Sequence[str]
-    ) -> dict[int, tuple[float, str]]:
-        """Names containing every query word, then descriptions containing them."""
-        names = self.fts_rows(f"names : ({expression})", types)
+    def name_scores(self, names: list[int], keys: Iterable[str]) -> dict[int, tuple[float, str]]:
+        """Names containing every query word, scored by similarity to the query."""
         name_keys_of = self.keys_of(names)
-        scores = {
+        return {
             number: (ranking.name_score(keys, name_keys_of.get(number, ())), "name")
             for number in names
         }
-        texts = [number for number in self.fts_rows(expression, types) if number not in scores]
-        for position, number in enumerate(texts):
-            scores[number] = (ranking.text_score(position, len(texts)), "text")
-        return scores
 
     def fts_rows(self, expression: str, types: Sequence[str]) -> list[int]:
-        """Row numbers matching the FTS5 ``expression``, best BM25 first."""
+        """Row numbers matching the FTS5 ``expression``: best BM25 first when there are at most
+        :data:`RANKED` matches; else the first :data:`CANDIDATES` (ranking every match of a
+        common word of a large graph would cost more than type-ahead can wait)."""
         sql = "SELECT rowid FROM fts WHERE fts MATCH ?" + _type_clause(types, column="rowid")
         try:
-            rows = self.connection().execute(
+            found = self.connection().execute(sql + f" LIMIT {RANKED + 1}", (expression, *types))
+            numbers = [row[0] for row in found]
+            if len(numbers) > RANKED:
+                return numbers[:CANDIDATES]
+            ranked = self.connection().execute(
                 sql + f" ORDER BY rank LIMIT {CANDIDATES}", (expression, *types)
             )
-            return [row[0] for row in rows]
+            return [row[0] for row in ranked]
         except sqlite3.OperationalError:  # an expression FTS5 cannot parse: no match
             return []
 
@@ -211,6 +219,14 @@ class SearchIndex:
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+
+def text_scores(texts: Sequence[int]) -> dict[int, tuple[float, str]]:
+    """Description matches, scored by their rank."""
+    return {
+        number: (ranking.text_score(position, len(texts)), "text")
+        for position, number in enumerate(texts)
+    }
 
 
 def _type_clause(types: Sequence[str], *, column: str = "id") -> str:
