@@ -112,6 +112,21 @@ def test_an_entity_parameter_keeps_a_strict_subset(client: FlaskClient) -> None:
     assert answer(client, "cq01-officials-offices-regions", region="秭歸縣")["rows"] == zigui
 
 
+def test_csv_with_a_parameter_keeps_the_same_rows(client: FlaskClient) -> None:
+    query = example("cq01-officials-offices-regions").query
+    sparql = client.post("/sparql", data={"query": query, "format": "csv"})
+    header, *rows = list(csv.reader(io.StringIO(sparql.get_data(as_text=True))))
+    column = header.index("region")
+    zigui = [row for row in rows if row[column] == ID + "region/zigui-county"]
+    rest = client.get(
+        "/api/questions/cq01-officials-offices-regions",
+        query_string={"region": "秭归县", "format": "csv"},
+    )
+    text = rest.get_data(as_text=True)
+    assert list(csv.reader(io.StringIO(text))) == [header, *zigui] and zigui
+    assert text.endswith("\r\n")  # SPARQL 1.1 CSV line ends
+
+
 def test_the_month_parameter_moves_the_window(client: FlaskClient) -> None:
     question = "cq04-april-2020-broadcasts"
     april = answer(client, question, month="2020-04")["rows"]

@@ -2,9 +2,10 @@
 
 Each question keeps its query file; :data:`PARAMETERS` declares what a caller may set:
 
-- an *entity* parameter restricts a projected variable of the query to one resource, by a
-  ``VALUES`` clause appended to the query (SPARQL 1.1 §18.2.4.3: it joins with the final
-  solutions, so aggregates are computed first, then filtered). Its value is an IRI, a path under
+- an *entity* parameter keeps the rows whose projected variable of that name is one resource:
+  the final rows are filtered, after any aggregate, as a trailing ``VALUES`` clause would
+  (SPARQL 1.1 §18.2.4.3) — filtered here rather than in the query, because Virtuoso 7 pushes a
+  trailing ``VALUES`` into sub-selects and answers wrongly. Its value is an IRI, a path under
   the graph's ``id/`` space (``region/hubei``) or a name the search index matches exactly and
   unambiguously among the parameter's class (``Hubei``, 湖北省);
 - a *month* parameter (``YYYY-MM``) replaces the first and last day of the month the query was
@@ -16,6 +17,8 @@ The query is then run like any ``/sparql`` query (same store, same time limit).
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -97,22 +100,59 @@ def parameters_of(name: str) -> tuple[Parameter, ...]:
     return PARAMETERS.get(name, ())
 
 
-def bound_query(example: Example, values: Mapping[str, str], resolve: Resolver) -> str:
-    """The query of ``example`` with the given parameter ``values`` applied."""
+@dataclass(frozen=True)
+class BoundQuestion:
+    """A question with its parameters applied: the query to run, then the rows to keep."""
+
+    query: str
+    keep: dict[str, str]  # variable -> the IRI it must be bound to
+
+    def kept(self, results: Mapping[str, Any]) -> dict[str, Any]:
+        """A SPARQL JSON result reduced to the rows :attr:`keep` allows."""
+        bindings = [
+            binding
+            for binding in results["results"]["bindings"]
+            if all(
+                binding.get(name, {}).get("type") == "uri" and binding[name]["value"] == iri
+                for name, iri in self.keep.items()
+            )
+        ]
+        return {**results, "results": {"bindings": bindings}}
+
+
+def bound_query(example: Example, values: Mapping[str, str], resolve: Resolver) -> BoundQuestion:
+    """The query of ``example`` and the row filter for the given parameter ``values``."""
     declared = {parameter.name: parameter for parameter in parameters_of(example.name)}
     unknown = sorted(set(values) - set(declared))
     if unknown:
         allowed = ", ".join(declared) or "none"
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; allowed: {allowed}")
-    query, clauses = example.query, []
+    query, keep = example.query, {}
     for name, raw in values.items():
         parameter = declared[name]
         if parameter.kind == "month":
             query = with_month(query, parameter, raw)
         else:
-            iri = resolve(raw.strip(), parameter.class_iri)
-            clauses.append(f"VALUES ?{parameter.variable} {{ <{iri}> }}")
-    return query.rstrip() + "".join("\n" + clause for clause in clauses) + "\n"
+            keep[parameter.variable] = resolve(raw.strip(), parameter.class_iri)
+    return BoundQuestion(query, keep)
+
+
+def results_csv(results: Mapping[str, Any]) -> str:
+    """A SPARQL JSON result as SPARQL 1.1 CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/):
+    a header of variables, plain values, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    names = list(results["head"]["vars"])
+    writer.writerow(names)
+    for binding in results["results"]["bindings"]:
+        writer.writerow([csv_value(binding.get(name)) for name in names])
+    return out.getvalue()
+
+
+def csv_value(term: Mapping[str, str] | None) -> str:
+    if term is None:
+        return ""
+    return "_:" + term["value"] if term["type"] == "bnode" else term["value"]
 
 
 def with_month(query: str, parameter: Parameter, raw: str) -> str:

@@ -84,8 +84,10 @@ def type_query(*, limit: int, offset: int) -> str:
     )
 
 
-SUPERCLASS_QUERY = (
-    "SELECT DISTINCT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?o . "
+# Direct subclass links only: the closure is computed here, as Virtuoso refuses a transitive path
+# with neither end bound.
+SUBCLASS_QUERY = (
+    "SELECT DISTINCT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?o . "
     "FILTER (isIRI(?s) && isIRI(?o)) }"
 )
 
@@ -114,12 +116,22 @@ def read_documents(store: Store, *, page_size: int = PAGE_SIZE) -> list[Document
 
 def superclass_map(store: Store) -> dict[str, set[str]]:
     """Class IRI -> every class it is a subclass of (transitively, itself excluded)."""
-    closure: dict[str, set[str]] = {}
-    for row in select(store, SUPERCLASS_QUERY):
-        sub, sup = row
-        if sub.value != sup.value:
-            closure.setdefault(sub.value, set()).add(sup.value)
-    return closure
+    parents: dict[str, set[str]] = {}
+    for sub, sup in select(store, SUBCLASS_QUERY):
+        parents.setdefault(sub.value, set()).add(sup.value)
+    return {cls: ancestors(cls, parents) - {cls} for cls in parents}
+
+
+def ancestors(cls: str, parents: dict[str, set[str]]) -> set[str]:
+    """Every class reachable from ``cls`` through ``parents`` (cycles are harmless)."""
+    seen: set[str] = set()
+    todo = list(parents.get(cls, ()))
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(parents.get(current, ()))
+    return seen
 
 
 def paged_rows(

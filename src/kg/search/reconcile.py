@@ -29,6 +29,7 @@ DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MAX_BATCH = 100  # queries in one batch
 MAX_EXTEND_IDS = 1000
+MAX_CLOSURE_STEPS = 10  # levels of a hierarchy followed (country > province > city > county…)
 CLASS_TYPES = ("http://www.w3.org/2002/07/owl#Class", "http://www.w3.org/2000/01/rdf-schema#Class")
 PROPERTY_TYPES = (
     "http://www.w3.org/2002/07/owl#ObjectProperty",
@@ -53,6 +54,7 @@ class PathProperty:
     path: str  # a SPARQL property path from the entity to the values
     domain: str  # the class of the entities it applies to
     value_class: str | None = None  # keep only values of this class (or a subclass)
+    closure: str | None = None  # then also every value reached by repeating this predicate
 
 
 # "an official in a given province": the offices an official holds lead to regions, which lie
@@ -70,9 +72,10 @@ PATH_PROPERTIES: dict[str, PathProperty] = {
         PathProperty(
             "province",
             "province of an office held",
-            f"<{OKG.holdsOffice}>/<{OKG.officeOf}>/<{OKG.locatedIn}>*",
+            f"<{OKG.holdsOffice}>/<{OKG.officeOf}>",
             str(OKG.Official),
             str(OKG.Province),
+            str(OKG.locatedIn),
         ),
     )
 }
@@ -205,22 +208,60 @@ class Reconciler:
         return PathProperty(iri, self.name_of(iri), f"<{iri}>", "")
 
     def values(self, prop: PathProperty, iris: Iterable[str]) -> dict[str, list[Any]]:
-        """Each entity's values of ``prop`` (IRIs and literals), read from the store."""
-        subjects = " ".join(f"<{iri}>" for iri in iris if valid_iri(iri))
+        """Each entity's values of ``prop`` (IRIs and literals), read from the store.
+
+        The transitive part of a property (``closure``) and its class filter are computed here
+        from plain one-step queries, which every store answers alike (Virtuoso 7 does not
+        follow ``okg:locatedIn*`` from ``VALUES``-bound subjects).
+        """
+        found = self.step(prop.path, iris)
+        if prop.closure:
+            found = self.closed(found, prop.closure)
+        if prop.value_class:
+            types = self.index.types_of({v.value for vs in found.values() for v in vs if is_iri(v)})
+            found = {
+                subject: [v for v in vs if prop.value_class in types.get(v.value, ())]
+                for subject, vs in found.items()
+            }
+        return found
+
+    def step(self, path: str, iris: Iterable[str]) -> dict[str, list[Any]]:
+        """Each subject's values of one fixed-length property ``path``."""
+        subjects = " ".join(sorted({f"<{iri}>" for iri in iris if valid_iri(iri)}))
         if not subjects:
             return {}
-        value_filter = ""
-        if prop.value_class:
-            subclass = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
-            value_filter = f" ?v a/{subclass}* <{prop.value_class}> ."
-        query = (
-            f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {subjects} }} "
-            f"?s {prop.path} ?v .{value_filter} }}"
-        )
+        query = f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {subjects} }} ?s {path} ?v . }}"
         found: dict[str, list[Any]] = {}
         for subject, value in select(self.store, query):
             found.setdefault(subject.value, []).append(value)
         return found
+
+    def closed(self, found: dict[str, list[Any]], predicate: str) -> dict[str, list[Any]]:
+        """``found`` with, for each value, every value reached by repeating ``predicate``."""
+        reached: dict[str, set[str]] = {}  # IRI -> what one step of the predicate reaches
+        frontier = {v.value for vs in found.values() for v in vs if is_iri(v)}
+        for _ in range(MAX_CLOSURE_STEPS):
+            frontier -= set(reached)
+            if not frontier:
+                break
+            steps = self.step(f"<{predicate}>", frontier)
+            for iri in frontier:
+                reached[iri] = {v.value for v in steps.get(iri, []) if is_iri(v)}
+            frontier = {target for iri in frontier for target in reached[iri]}
+        return {subject: self.with_ancestors(values, reached) for subject, values in found.items()}
+
+    @staticmethod
+    def with_ancestors(values: list[Any], reached: dict[str, set[str]]) -> list[Any]:
+        """``values`` and every IRI reachable from them in ``reached`` (each once, in order)."""
+        result: dict[str, Any] = {}
+        todo = list(values)
+        while todo:
+            value = todo.pop(0)
+            key = value.value if is_iri(value) else str(value)
+            if key not in result:
+                result[key] = value
+                todo.extend(ox.NamedNode(iri) for iri in sorted(reached.get(key, ())))
+        return list(result.values())
 
     # ---- suggest, preview, data extension ----
 
@@ -397,6 +438,11 @@ def expand_curie(name: str) -> str:
     if colon and prefix in PREFIXES and not local.startswith("//"):
         return PREFIXES[prefix] + local
     return name
+
+
+def is_iri(value: object) -> bool:
+    """Whether a query value is an IRI."""
+    return isinstance(value, ox.NamedNode)
 
 
 def valid_iri(iri: str) -> bool:

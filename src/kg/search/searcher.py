@@ -202,6 +202,22 @@ class SearchIndex:
         )
         return None if row is None else _record(row)
 
+    def types_of(self, iris: Iterable[str]) -> dict[str, set[str]]:
+        """The classes (asserted and inferred) of the given resources, for those indexed."""
+        found: dict[str, set[str]] = {}
+        wanted = sorted(set(iris))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.connection().execute(
+                "SELECT docs.iri, types.type FROM docs JOIN types ON types.id = docs.id "
+                f"WHERE docs.iri IN ({marks})",
+                chunk,
+            )
+            for iri, type_ in rows:
+                found.setdefault(iri, set()).add(type_)
+        return found
+
     def class_counts(self) -> dict[str, int]:
         """Every class (asserted or inferred) -> how many indexed resources it has."""
         rows = self.connection().execute("SELECT type, COUNT(*) FROM types GROUP BY type")

@@ -16,7 +16,13 @@ from werkzeug.exceptions import BadRequest, NotFound
 from kg.examples import Example
 from kg.formats import FORMATS_BY_NAME
 from kg.openapi import openapi_document
-from kg.questions import ParameterError, bound_query, parameters_of, rows_from_json
+from kg.questions import (
+    ParameterError,
+    bound_query,
+    parameters_of,
+    results_csv,
+    rows_from_json,
+)
 from kg.search.reconcile import valid_iri
 from kg.stores import QueryRequest
 from kg.web import caching, get_settings, get_store
@@ -28,6 +34,8 @@ bp = Blueprint("api", __name__)
 
 ID_PATH = re.compile(r"^[a-z][a-z0-9-]*/[A-Za-z0-9._~%-]+$")
 ANSWER_FORMATS = ("json", "csv")
+CSV = "text/csv; charset=utf-8"
+JSON = FORMATS_BY_NAME["json"]
 
 
 @bp.get("/api/questions")
@@ -45,20 +53,24 @@ def question(name: str) -> Response:
     if fmt not in ANSWER_FORMATS:
         raise BadRequest("'format' must be json or csv")
     try:
-        query = bound_query(example, values, resolve_entity)
+        bound = bound_query(example, values, resolve_entity)
     except ParameterError as error:
         raise BadRequest(str(error)) from None
     store = get_store()
-    digest = hashlib.sha256(query.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(json.dumps([bound.query, bound.keep]).encode()).hexdigest()[:16]
     etag = caching.etag_for(store.version, "question", fmt, digest)
     cached = caching.not_modified_response(etag)
     if cached is not None:
         return cached
-    body = store.query(QueryRequest(query), FORMATS_BY_NAME[fmt], timeout=get_settings().timeout)
+    timeout = get_settings().timeout
+    if fmt == "csv" and not bound.keep:  # the store's own CSV, byte for byte
+        body = store.query(QueryRequest(bound.query), FORMATS_BY_NAME["csv"], timeout=timeout)
+        return caching.make_cacheable(Response(body, content_type=CSV), etag)
+    results = bound.kept(json.loads(store.query(QueryRequest(bound.query), JSON, timeout=timeout)))
     if fmt == "csv":
-        response = Response(body, content_type="text/csv; charset=utf-8")
+        response = Response(results_csv(results), content_type=CSV)
     else:
-        response = answer_json(example, values, json.loads(body))
+        response = answer_json(example, values, results)
     return caching.make_cacheable(response, etag)
 
 

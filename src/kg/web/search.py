@@ -8,6 +8,7 @@ zh-Latn). A bad parameter is a 400 with a message.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from kg.web import get_settings
 from kg.web.rendering import html_response
 
 bp = Blueprint("search", __name__)
+log = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
@@ -43,6 +45,16 @@ def init_app(app: Flask) -> None:
         app.extensions["kg.store"], app.config["KG_SETTINGS"]
     )
     app.register_blueprint(bp)
+
+
+def warm(app: Flask) -> None:
+    """Build (or open) the index now, e.g. before the server forks its workers; a failure is
+    logged and the index is then built on the first search instead."""
+    service: SearchService = app.extensions["kg.search"]
+    try:
+        service.index()
+    except Exception:  # the store may be unreachable now: searching will retry
+        log.warning("search index not built at start; it will be on first use", exc_info=True)
 
 
 def get_index() -> SearchIndex:
