@@ -16,11 +16,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.config import Settings
-from kg.search import SearchIndex, build_index, keys, variants
+from kg.search import SearchIndex, SearchService, build_index, keys, variants
 from kg.search.documents import read_documents
 from kg.search.index import index_path
-from kg.stores import Store
+from kg.stores import Store, StoreUnavailable
 from kg.web import create_app
+from kg.web.search import warm
 
 ID = "https://w3id.org/officials-kg/id/"
 OKG = "https://w3id.org/officials-kg/ontology#"
@@ -233,3 +234,44 @@ def test_every_page_has_the_header_search_box(search_client: FlaskClient, path: 
 def test_query_editor_has_an_inserting_search_box(search_client: FlaskClient) -> None:
     body = search_client.get("/query").get_data(as_text=True)
     assert "data-insert" in body and "search-box.js" in body
+
+
+class Reloaded:
+    """A store whose data version can be changed, as a remote store's is by ``kg load``."""
+
+    def __init__(self, store: Store, version: str) -> None:
+        self.inner, self.version = store, version
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_index_is_rebuilt_when_the_data_version_changes(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    reloaded = Reloaded(store, "v1")
+    service = SearchService(reloaded, settings.replace(cache_dir=tmp_path))  # type: ignore[arg-type]
+    first = service.index()
+    assert service.index() is first and first.version == "v1"
+    reloaded.version = "v2"
+    second = service.index()
+    assert second is not first and second.version == "v2" and second.path != first.path
+    assert second.search("秭歸", limit=1)[0].iri == ID + "region/zigui-county"
+
+
+def test_warm_builds_the_index_and_survives_an_unreachable_store(
+    search_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    warm(search_app)
+    service = search_app.extensions["kg.search"]
+    assert service.index().version == service.store.version
+
+    class Broken:
+        version = "broken"
+
+        def query(self, *args: object, **kwargs: object) -> bytes:
+            raise StoreUnavailable("the store cannot be reached")
+
+    search_app.extensions["kg.search"] = SearchService(Broken(), service.settings)  # type: ignore[arg-type]
+    warm(search_app)  # logged, not raised: the first search will try again
+    assert "search index not built" in caplog.text
