@@ -164,12 +164,6 @@ def match_expression(query: str, *, prefix: bool = True) -> str:
     return " AND ".join(dict.fromkeys(parts))
 
 
-def any_of_expression(alternatives: Iterable[Iterable[str]]) -> str:
-    """An FTS5 expression requiring, for each group, at least one of its (Latin) words."""
-    groups = [" OR ".join(f'"{word}"' for word in group) for group in alternatives]
-    return " AND ".join(f"({group})" for group in groups if group)
-
-
 def latin_words(query: str) -> list[str]:
     """The folded Latin words of ``query``."""
     return [piece for piece in pieces(query) if LATIN_WORD.match(piece)]
