@@ -145,6 +145,16 @@ def test_get_batch_equals_post_batch(client: FlaskClient) -> None:
     assert reconcile(client, queries, method="get") == reconcile(client, queries)
 
 
+def test_a_single_query_as_text_or_json(client: FlaskClient, registry: Registry) -> None:
+    as_text = client.get("/reconcile", query_string={"query": "秭歸"}).get_json()
+    as_json = client.post(
+        "/reconcile", data={"query": json.dumps({"query": "秭歸", "type": "okg:Region"})}
+    ).get_json()
+    validate({"q": as_text}, "result-batch.schema.json", registry)
+    assert as_text["result"][0]["id"] == as_json["result"][0]["id"] == ID + "region/zigui-county"
+    assert len(as_json["result"]) == 1
+
+
 def test_namesakes_are_not_a_sure_match(client: FlaskClient) -> None:
     """仟吉 names a brand and a company: both come back, neither is a sure match."""
     result = reconcile(client, {"q": {"query": "仟吉"}})["q"]["result"]

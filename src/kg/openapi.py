@@ -219,6 +219,7 @@ def reconcile_paths() -> dict[str, Any]:
         "tags": ["reconciliation"],
         "parameters": [
             query_parameter("queries", "A JSON object of reconciliation queries"),
+            query_parameter("query", "One query: a JSON query object or the text to reconcile"),
             query_parameter("extend", "A JSON data-extension request"),
             query_parameter("callback", "JSONP callback name", schema=CALLBACK),
         ],
@@ -242,7 +243,7 @@ def reconcile_paths() -> dict[str, Any]:
                 "application/x-www-form-urlencoded": {
                     "schema": {
                         "type": "object",
-                        "properties": {"queries": STRING, "extend": STRING},
+                        "properties": {"queries": STRING, "query": STRING, "extend": STRING},
                     }
                 }
             }

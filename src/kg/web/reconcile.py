@@ -1,8 +1,9 @@
 """``/reconcile``: the W3C Reconciliation Service API 0.2 for OpenRefine (docs/api.md).
 
 https://reconciliation-api.github.io/specs/0.2/ — one thin handler per route; the logic is in
-:mod:`kg.search.reconcile`. GET or POST (form-encoded): ``queries`` (a batch), ``extend`` (data
-extension) or nothing (the manifest); ``callback`` wraps a GET answer as JSONP.
+:mod:`kg.search.reconcile`. GET or POST (form-encoded): ``queries`` (a batch), ``query``
+(one query), ``extend`` (data extension) or nothing (the manifest); ``callback`` wraps a GET
+answer as JSONP.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def service() -> Response:
     try:
         if "queries" in request.values:
             return json_response(reconciler().batch(json_parameter("queries")))
+        if "query" in request.values:  # one query (API 0.1): a JSON object or the plain text
+            return json_response({"result": reconciler().reconcile(single_query())})
         if "extend" in request.values:
             return json_response(reconciler().extend(json_parameter("extend")))
     except ReconcileError as error:
@@ -126,6 +129,14 @@ def prefix() -> str:
 
 def base() -> str:
     return get_settings().base_iri
+
+
+def single_query() -> Any:
+    """The ``query`` parameter: a JSON query object, or the text to reconcile."""
+    raw = request.values["query"]
+    if raw.lstrip().startswith("{"):
+        return json_parameter("query")
+    return {"query": raw}
 
 
 def json_parameter(name: str) -> Any:
