@@ -220,6 +220,14 @@ def test_search_page_is_valid_html_with_results(search_client: FlaskClient) -> N
     assert links[0] == "/id/product/zhijiang-navel-oranges"
 
 
+def test_search_page_filters_by_class(search_client: FlaskClient) -> None:
+    response = search_client.get("/search", query_string={"q": "zigui", "type": OKG + "Product"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<option value="{OKG}Product" selected>' in body
+    assert "/id/product/zigui-navel-oranges" in body and "/id/region/zigui-county" not in body
+
+
 def test_search_page_without_query_is_a_form(search_client: FlaskClient) -> None:
     response = search_client.get("/search")
     assert response.status_code == 200 and b'name="q"' in response.data

@@ -17,7 +17,7 @@ from werkzeug.exceptions import BadRequest
 
 from kg.describe import local_href
 from kg.search import Hit, SearchIndex, SearchService, UnknownType, resolve_type
-from kg.search.searcher import LANGUAGES
+from kg.search.searcher import LANGUAGES, label_in
 from kg.web import get_settings
 from kg.web.rendering import html_response
 
@@ -81,7 +81,23 @@ def search_page() -> Response:
     """The search page: a form, and the results when there is a query."""
     params = search_request(required=False)
     hits = run(params) if params.query else []
-    return html_response("search.html", params=params, hits=[hit_json(hit) for hit in hits])
+    return html_response(
+        "search.html",
+        params=params,
+        hits=[hit_json(hit) for hit in hits],
+        classes=class_choices(),
+    )
+
+
+def class_choices() -> list[tuple[str, str, int]]:
+    """(IRI, label, resources) of the ontology's classes that have indexed instances."""
+    index, namespace = get_index(), get_settings().base_iri + "ontology#"
+    choices = []
+    for iri, count in index.class_counts().items():
+        record = index.record(iri) if iri.startswith(namespace) else None
+        if record is not None:
+            choices.append((iri, label_in(record, "en")[0], count))
+    return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
 def search_request(*, required: bool) -> SearchRequest:
