@@ -54,11 +54,14 @@ class PathProperty:
     path: str  # a SPARQL property path from the entity to the values
     domain: str  # the class of the entities it applies to
     value_class: str | None = None  # keep only values of this class (or a subclass)
+    hop: str | None = None  # a value with this predicate stands for its targets (body -> region)
     closure: str | None = None  # then also every value reached by repeating this predicate
 
 
-# "an official in a given province": the offices an official holds lead to regions, which lie
-# within provinces. Ontology properties (IRI or CURIE) work too, as single steps.
+# "an official in a given province": an office an official holds belongs to a region, or to a
+# government or party body based in one (okg:basedIn), and regions lie within provinces.
+# Ontology properties (IRI or CURIE) work too, as single steps.
+OFFICE_OF = f"<{OKG.holdsOffice}>/<{OKG.officeOf}>"
 PATH_PROPERTIES: dict[str, PathProperty] = {
     prop.id: prop
     for prop in (
@@ -66,16 +69,19 @@ PATH_PROPERTIES: dict[str, PathProperty] = {
         PathProperty(
             "region",
             "region of an office held",
-            f"<{OKG.holdsOffice}>/<{OKG.officeOf}>",
+            OFFICE_OF,
             str(OKG.Official),
+            value_class=str(OKG.Region),
+            hop=str(OKG.basedIn),
         ),
         PathProperty(
             "province",
             "province of an office held",
-            f"<{OKG.holdsOffice}>/<{OKG.officeOf}>",
+            OFFICE_OF,
             str(OKG.Official),
-            str(OKG.Province),
-            str(OKG.locatedIn),
+            value_class=str(OKG.Province),
+            hop=str(OKG.basedIn),
+            closure=str(OKG.locatedIn),
         ),
     )
 }
@@ -215,6 +221,8 @@ class Reconciler:
         follow ``okg:locatedIn*`` from ``VALUES``-bound subjects).
         """
         found = self.step(prop.path, iris)
+        if prop.hop:
+            found = self.hopped(found, prop.hop)
         if prop.closure:
             found = self.closed(found, prop.closure)
         if prop.value_class:
@@ -235,6 +243,18 @@ class Reconciler:
         for subject, value in select(self.store, query):
             found.setdefault(subject.value, []).append(value)
         return found
+
+    def hopped(self, found: dict[str, list[Any]], predicate: str) -> dict[str, list[Any]]:
+        """``found`` with each value that has ``predicate`` replaced by that predicate's values."""
+        targets = self.step(
+            f"<{predicate}>", {v.value for vs in found.values() for v in vs if is_iri(v)}
+        )
+        return {
+            subject: [
+                t for v in values for t in (targets.get(v.value) if is_iri(v) else None) or [v]
+            ]
+            for subject, values in found.items()
+        }
 
     def closed(self, found: dict[str, list[Any]], predicate: str) -> dict[str, list[Any]]:
         """``found`` with, for each value, every value reached by repeating ``predicate``."""
