@@ -51,6 +51,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_length", 20_000, "Longest query accepted, in characters."),
     Setting("max_body_bytes", 1_000_000, "Largest request body accepted, in bytes."),
     Setting("validate", True, "Validate the graph with SHACL before serving."),
+    Setting(
+        "cache_dir",
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "officials-kg",
+        "Folder of built caches (the search index, one file per data version).",
+    ),
 )
 
 _DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
@@ -75,6 +80,7 @@ class Settings:
     max_query_length: int = _DEFAULTS["max_query_length"]
     max_body_bytes: int = _DEFAULTS["max_body_bytes"]
     validate: bool = _DEFAULTS["validate"]
+    cache_dir: Path = _DEFAULTS["cache_dir"]
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

@@ -31,7 +31,7 @@ from gunicorn.app.base import BaseApplication
 from kg.config import PROJECT_ROOT, Settings
 from kg.loading import fingerprint, turtle_files
 from kg.stores.remote import is_remote
-from kg.web import create_app
+from kg.web import create_app, search
 from kg.web.errors import AFTER_TIMEOUT
 
 VALIDATION_CACHE = PROJECT_ROOT / "var" / "validated"
@@ -156,6 +156,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 def serve(settings: Settings) -> None:
     """Build the app (loading the store once, before forking) and serve it until stopped."""
     app = create_app(settings)
+    search.warm(app)  # the search index of the loaded store, built once before forking
     if not is_remote(settings.store):  # a remote store's timed-out query leaves nothing running
         app.config[AFTER_TIMEOUT] = partial(retire_worker, drain_seconds(settings) + DRAIN_MARGIN)
     GunicornServer(app, gunicorn_options(settings)).run()
