@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/kg serve
 
-# What the tests need besides the venv: Debian's Chromium (browser test), OpenRefine (the real
-# reconciliation client), an Oxigraph server and
+# What the tests need besides the venv: Debian's Chromium (browser tests), axe-core and the Nu Html
+# Checker (page gates), OpenRefine (the real reconciliation client), an Oxigraph server and
 # Virtuoso 7 (remote-store tests). Idempotent: quick once installed.
 test-deps: $(STAMP)
 	bash .ci/install-browser

@@ -50,6 +50,7 @@ def route_families(base: str) -> list[str]:
     """One path per route family: home, editor (empty, with results), ontology, class pages,
     one entity page of every class, search and sitemap-listed pages."""
     paths = ["/", "/query", "/query?" + urlencode({"query": RESULTS_QUERY}), "/ontology"]
+    paths += ["/search", "/search?q=zigui", "/api"]
     class_pages = [link for link in page_links(base, "/") if link.startswith("/class/")]
     paths += class_pages[:1]
     for class_page in class_pages:

@@ -83,7 +83,13 @@ def openapi() -> Response:
 @bp.get("/api")
 def api_page() -> Response:
     """The OpenAPI document as a readable page (no script, nothing from elsewhere)."""
-    return html_response("api.html", api=document())
+    return html_response("api.html", api=document(), description=API_DESCRIPTION)
+
+
+API_DESCRIPTION = (
+    "The officials-kg API: competency questions as REST resources, search, OpenRefine "
+    "reconciliation and the SPARQL 1.1 Protocol (OpenAPI 3.1)."
+)
 
 
 def document() -> dict[str, Any]:

@@ -76,13 +76,23 @@ def api_search() -> Response:
     )
 
 
+SEARCH_DESCRIPTION = (
+    "Search the officials-kg graph by name in English, Chinese (Simplified or Traditional) "
+    "or pinyin."
+)
+
+
 @bp.get("/search")
 def search_page() -> Response:
     """The search page: a form, and the results when there is a query."""
     params = search_request(required=False)
     hits = run(params) if params.query else []
+    described = (
+        f"{len(hits)} results for “{params.query}” in officials-kg. " if params.query else ""
+    )
     return html_response(
         "search.html",
+        description=described + SEARCH_DESCRIPTION,
         params=params,
         hits=[hit_json(hit) for hit in hits],
         classes=class_choices(),
