@@ -338,7 +338,7 @@ def test_ontology_header(ontology: Graph) -> None:
 
 @pytest.mark.parametrize(
     "prop",
-    [OKG.officeOf, OKG.value, OKG.unit, OKG.qualifier, OKG.measures, OKG.figureOf, OKG.platform],
+    [OKG.officeOf, OKG.value, OKG.unit, OKG.qualifier, OKG.measures, OKG.figureOf],
 )
 def test_exactly_one_properties_are_functional(ontology: Graph, prop: URIRef) -> None:
     assert (prop, RDF.type, OWL.FunctionalProperty) in ontology
