@@ -43,7 +43,7 @@ from kg.stores import (
     guard,
 )
 from kg.stores.http import HttpClient, Response
-from kg.stores.results import too_large, write_rows, write_solutions
+from kg.stores.results import too_large, write_rows, write_solutions, xml_carriage_returns
 
 REMOTE_SCHEMES = ("http://", "https://")
 HEALTH_TIMEOUT = 3.0  # seconds: /healthz must answer quickly even when the store hangs
@@ -245,8 +245,11 @@ class RemoteStore:
         return self._version
 
     def inspect(self, query: str) -> guard.QueryInfo:
-        """The guard's findings on ``query``, parsed here in full: nothing malformed is sent."""
-        return guard.inspect(query, max_length=self._settings.max_query_length)
+        """The guard's findings on ``query`` (nothing refused is sent; the store checks syntax)."""
+        settings = self._settings
+        return guard.inspect(
+            query, max_length=settings.max_query_length, max_nesting=settings.max_nesting
+        )
 
     def query_form(self, query: str) -> QueryForm:
         return self.inspect(query).form
@@ -256,7 +259,6 @@ class RemoteStore:
         guard.check_format(fmt, info)
         limit = self._settings.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit  # one limit for all the calls this query makes
-        self._check_dataset(request, info, limit)
         self._refresh(limit)
         remaining = deadline - time.monotonic()
         response = self._send(request.query, self._dataset(request, info), remaining, info.form)
@@ -326,30 +328,20 @@ class RemoteStore:
         version = hashlib.sha256(repr(sizes).encode()).hexdigest()[:16]
         return tuple(name for name, _ in sizes), version
 
-    def _check_dataset(self, request: QueryRequest, info: guard.QueryInfo, limit: float) -> None:
-        """Refuse unknown graphs; one outside our graph namespace without asking the store."""
-        named = (*request.default_graph_uris, *request.named_graph_uris)
-        named += (*info.from_graphs, *info.from_named_graphs)
-        if not named:
-            return
-        if all(iri.startswith(str(GRAPH)) for iri in named):
-            self._refresh(limit)
-            guard.check_dataset(request, info, self._graphs)
-        else:
-            guard.check_dataset(request, info, ())
-
     def _dataset(self, request: QueryRequest, info: guard.QueryInfo) -> list[tuple[str, str]]:
         """The protocol dataset to send: the client's, else the query's FROM, else all ours.
 
         The dataset is always named explicitly, so every store sees the same one: our graphs'
         union as default graph (Virtuoso's implicit default graph also holds its system graphs,
         Fuseki's none), and FROM honoured (Oxigraph server ignores it under
-        ``--union-default-graph``). An empty part is named by a graph that never holds data.
+        ``--union-default-graph``). An empty part, or a graph the store lacks, is named by a
+        graph that never holds data.
         """
-        if request.default_graph_uris or request.named_graph_uris:
-            default, named = request.default_graph_uris, request.named_graph_uris
-        elif info.has_dataset:
-            default, named = info.from_graphs, info.from_named_graphs
+        if request.default_graph_uris or request.named_graph_uris or info.has_dataset:
+            default, named = guard.dataset_request(request, info)
+            # a graph the store lacks is an empty graph: never named to the store (no fetch)
+            default = guard.known_graphs(default, self._graphs, EMPTY_GRAPH)
+            named = guard.known_graphs(named, self._graphs, EMPTY_GRAPH)
         else:
             default = named = self._graphs
         return [
@@ -465,7 +457,7 @@ def _write_triples(triples: list[ox.Triple], fmt: Format, max_rows: int) -> byte
     if fmt.datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     body = ox.serialize(items, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
-    return body or b""
+    return xml_carriage_returns(body or b"", fmt)
 
 
 def _write_repaired(
