@@ -83,7 +83,7 @@ FRAMING = {
     "bad form encoding": b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
     b"x-www-form-urlencoded; charset=utf-8\r\nContent-Length: 9\r\n\r\nquery=%ff",
     "not utf-8 query": b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
-    b"sparql-query\r\nContent-Length: 8\r\n\r\nASK {\xff}",
+    b"sparql-query\r\nContent-Length: 7\r\n\r\nASK {\xff}",
     "header without colon": b"GET /sparql HTTP/1.1\r\nHost: x\r\nnonsense\r\n\r\n",
     "control in target": b"GET /id/a\x01b HTTP/1.1\r\nHost: x\r\n\r\n",
     "bad percent in query": b"GET /sparql?query=%zz HTTP/1.1\r\nHost: x\r\n\r\n",

@@ -29,6 +29,7 @@ from kg.server import (
     release_memory,
     validate_cached,
 )
+from kg.server_worker import BufferingThreadWorker
 from kg.stores import QueryRequest, embedded
 from kg.stores.embedded import VERSION_STAMP, EmbeddedStore
 
@@ -157,7 +158,8 @@ def test_bind_address(host: str, bind: str) -> None:
 def test_gunicorn_options_follow_the_settings() -> None:
     options = gunicorn_options(Settings(workers=3, timeout=5, port=9999))
     assert options["workers"] == 3 and options["bind"] == "127.0.0.1:9999"
-    assert options["preload_app"] is True and options["worker_class"] == "gthread"
+    assert options["preload_app"] is True
+    assert issubclass(options["worker_class"], BufferingThreadWorker)
     assert options["timeout"] > 5  # gunicorn's heartbeat is only a backstop behind the query limit
     assert options["graceful_timeout"] > 5  # a stopping worker answers the queries it holds
 

@@ -50,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 100_000, "Most result rows (or triples) a query may return."),
     Setting("max_query_length", 1_000_000, "Longest query accepted, in characters."),
     Setting("max_body_bytes", 1_000_000, "Largest request body accepted, in bytes."),
+    Setting(
+        "read_timeout",
+        30.0,
+        "Seconds a client has to send a whole request (header and body) before it is answered 408; "
+        "slow clients wait without holding a thread.",
+    ),
     Setting("max_nesting", 100, "Deepest nesting of brackets in a query ( ( [ { )."),
     Setting(
         "query_memory_mb",
@@ -88,6 +94,7 @@ class Settings:
     max_rows: int = _DEFAULTS["max_rows"]
     max_query_length: int = _DEFAULTS["max_query_length"]
     max_body_bytes: int = _DEFAULTS["max_body_bytes"]
+    read_timeout: float = _DEFAULTS["read_timeout"]
     max_nesting: int = _DEFAULTS["max_nesting"]
     query_memory_mb: int = _DEFAULTS["query_memory_mb"]
     client_budget: float = _DEFAULTS["client_budget"]

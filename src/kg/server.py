@@ -22,6 +22,7 @@ from gunicorn.app.base import BaseApplication
 
 from kg.config import PROJECT_ROOT, Settings
 from kg.loading import fingerprint, turtle_files
+from kg.server_worker import BufferingThreadWorker
 from kg.stores.remote import is_remote
 from kg.web import create_app
 
@@ -92,12 +93,19 @@ def worker_threads(settings: Settings) -> int:
     return REMOTE_THREADS if is_remote(settings.store) else EMBEDDED_THREADS
 
 
+def worker_class(settings: Settings) -> type[BufferingThreadWorker]:
+    """gunicorn's threaded worker, reading each request whole before a thread takes it, with
+    the limits of ``settings`` (see :mod:`kg.server_worker`)."""
+    limits = {"read_timeout": settings.read_timeout, "max_body_bytes": settings.max_body_bytes}
+    return type("KgWorker", (BufferingThreadWorker,), limits)
+
+
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
     """The gunicorn configuration for ``settings``: preloaded app, threaded keep-alive workers."""
     return {
         "bind": bind_address(settings.host, settings.port),
         "workers": settings.workers,
-        "worker_class": "gthread",
+        "worker_class": worker_class(settings),
         "threads": worker_threads(settings),
         "preload_app": True,
         "timeout": int(settings.timeout) + HEARTBEAT_MARGIN,
