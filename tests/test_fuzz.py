@@ -13,6 +13,7 @@ import os
 from urllib.parse import quote, urlencode
 
 import pytest
+from backends import backend_name
 from flask import Flask
 from flask.testing import FlaskClient
 from hostile import ORDER_BY_PANIC, VALUES_PRODUCT
@@ -116,13 +117,16 @@ FRAGMENTS = [
     "中文",
     "\ud7ff",
 ]
+# The ORDER BY abort is contained in our evaluators, but a remote Oxigraph *server* sent it dies
+# of it (docs/endpoint.md): it is fuzzed on the embedded store only.
+CONTAINED_HERE_ONLY = [] if backend_name() != "embedded" else [ORDER_BY_PANIC]
 WHOLE = [
+    *CONTAINED_HERE_ONLY,
     "SELECT * WHERE { ?s ?p ?o } LIMIT 3",
     "ASK { ?s ?p ?o }",
     "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2",
     "DESCRIBE <https://w3id.org/officials-kg/id/person/chen-si>",
     VALUES_PRODUCT,
-    ORDER_BY_PANIC,
     "SELECT * WHERE " + "{" * 300 + "}" * 300,
     "SELECT * WHERE { BIND(" + "+".join(["1"] * 3000) + " AS ?x) }",
     "ASK { FILTER EXISTS { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }",

@@ -10,17 +10,20 @@ budget (rare with 4,096 slots; the price of a fixed, allocation-free table).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import mmap
 import multiprocessing
 import struct
 import time
 import zlib
+from collections.abc import Iterator
 
 from kg.stores import OverBudget
 
 SLOTS = 4096
 SLOT = struct.Struct("=qd")  # window number, seconds spent in it
+LOCK_WAIT = 0.05
 
 
 class ClientBudget:
@@ -41,7 +44,7 @@ class ClientBudget:
         if not self.enabled:
             return
         window, now = self._window()
-        with self._lock:
+        with self._locked():
             spent = self._spent(_slot(client), window)
         if spent >= self.budget:
             retry = max(1, math.ceil((window + 1) * self.window - now))
@@ -57,8 +60,19 @@ class ClientBudget:
             return
         window, _ = self._window()
         slot = _slot(client)
-        with self._lock:
+        with self._locked():
             SLOT.pack_into(self._table, slot, window, self._spent(slot, window) + seconds)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The table's lock, or none after a short wait: a worker killed while holding it must
+        not stop the others (an unlocked update may lose a charge, never block)."""
+        acquired = self._lock.acquire(timeout=LOCK_WAIT)
+        try:
+            yield
+        finally:
+            if acquired:
+                self._lock.release()
 
     def _window(self) -> tuple[int, float]:
         now = time.time()
