@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_nesting", 100, "Deepest nesting of brackets in a query ( ( [ { )."),
     Setting(
+        "max_operators",
+        500,
+        "Most operators (+ - * / | & = ! < > ^) in one expression between brackets or separators.",
+    ),
+    Setting(
         "query_memory_mb",
         1024,
         "Memory one query may take, in MB: each evaluator process may grow by this much past its "
@@ -96,6 +101,7 @@ class Settings:
     max_body_bytes: int = _DEFAULTS["max_body_bytes"]
     read_timeout: float = _DEFAULTS["read_timeout"]
     max_nesting: int = _DEFAULTS["max_nesting"]
+    max_operators: int = _DEFAULTS["max_operators"]
     query_memory_mb: int = _DEFAULTS["query_memory_mb"]
     client_budget: float = _DEFAULTS["client_budget"]
     budget_window: float = _DEFAULTS["budget_window"]

@@ -269,9 +269,8 @@ class EvaluatorPool:
     def run(self, job: Job, timeout: float | None) -> bytes:
         """The evaluators' answer to ``job``; :class:`QueryTimeout` past ``timeout`` seconds."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        evaluator = self._take()
+        evaluator = self._sent(json.dumps({**job, "timeout": timeout}).encode())
         try:
-            send(evaluator.connection, json.dumps({**job, "timeout": timeout}).encode())
             reply = receive(evaluator.connection, deadline)
         except TimeoutError:
             evaluator.kill()
@@ -282,6 +281,21 @@ class EvaluatorPool:
             raise QueryAborted(self._aborted_message()) from None
         self._give(evaluator)
         return _unpack(reply)
+
+    def _sent(self, payload: bytes) -> Evaluator:
+        """An evaluator that has received ``payload``; an idle one found dead is replaced."""
+        evaluator = self._take()
+        try:
+            send(evaluator.connection, payload)
+        except OSError:
+            evaluator.kill()
+            evaluator = self._connect()
+            try:
+                send(evaluator.connection, payload)
+            except OSError as error:
+                evaluator.kill()
+                raise StoreUnavailable("the query evaluators do not answer") from error
+        return evaluator
 
     def _aborted_message(self) -> str:
         return (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from kg.stores import QueryError, QueryForm, QueryRefused
 
@@ -24,11 +25,20 @@ _SKIP = (
     r"|'(?:[^'\\\n\r]|\\.)*(?:'|$)"
     r'|"(?:[^"\\\n\r]|\\.)*(?:"|$)'
 )
+# variables, numbers and prefixed names: their '-', '.' and ':' are not operators or separators
+_NAME = (
+    r"[?$]\w+"
+    r"|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+    r"|(?:[^\W\d][\w.-]*)?:[\w.:%-]*"
+)
 _LEXER = re.compile(
     rf"(?P<skip>{_SKIP})"
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    rf"|(?P<name>{_NAME})"
     r"|(?P<word>[^\W\d_]+)"
-    r"|(?P<bracket>[()\[\]{}])",
+    r"|(?P<bracket>[()\[\]{}])"
+    r"|(?P<operator>[-+*/|&=!<>^])"
+    r"|(?P<separator>[.;,])",
     re.MULTILINE,
 )
 OPENING = "([{"
@@ -64,17 +74,45 @@ def tokens(query: str) -> Iterator[tuple[str, str, int]]:
             yield kind, match[0], match.start()
 
 
-def nesting_depth(query: str) -> int:
-    """The deepest nesting of ``( [ {`` outside strings and comments (brackets inside an IRI
-    count from the depth the IRI is at)."""
-    depth = deepest = 0
+@dataclass(frozen=True)
+class Shape:
+    """How deep a query's brackets nest, and its longest run of operators between brackets."""
+
+    depth: int
+    chain: int
+
+
+def shape(query: str) -> Shape:
+    """The nesting of ``( [ {`` outside strings and comments (brackets inside an IRI count from
+    the depth the IRI is at), and the most operator characters (``+ - * / | & = ! < > ^``) in
+    one bracket group between separators (``. ; ,``): a chain such as ``1+1+…`` is parsed into
+    an expression as deep as it is long."""
+    depth = deepest = chain = 0
+    runs = [0]  # operators so far in each open group
     for match in _LEXER.finditer(query):
-        if match.lastgroup == "bracket":
-            depth = depth + 1 if match[0] in OPENING else max(depth - 1, 0)
+        kind = match.lastgroup
+        if kind == "operator":
+            runs[-1] += 1
+            chain = max(chain, runs[-1])
+        elif kind == "separator":
+            runs[-1] = 0
+        elif kind == "bracket":
+            if match[0] in OPENING:
+                depth += 1
+                runs.append(0)
+            else:
+                depth = max(depth - 1, 0)
+                if len(runs) > 1:
+                    runs.pop()
             deepest = max(deepest, depth)
-        elif match.lastgroup == "iri":  # a less-than sign may look like an IRI: count inside too
+        elif kind == "iri":  # a less-than sign may look like an IRI: count inside too
             deepest = max(deepest, depth + _excursion(match[0]))
-    return deepest
+    return Shape(deepest, chain)
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of ``( [ {`` (see :func:`shape`)."""
+    return shape(query).depth
 
 
 def _excursion(text: str) -> int:
@@ -89,13 +127,20 @@ def _excursion(text: str) -> int:
     return deepest
 
 
-def check_nesting(query: str, max_nesting: int) -> None:
-    """Refuse a query nested deeper than ``max_nesting`` before any parser sees it."""
-    depth = nesting_depth(query)
-    if depth > max_nesting:
+def check_shape(query: str, max_nesting: int, max_operators: int) -> None:
+    """Refuse a query nested deeper than ``max_nesting``, or with a longer run of operators
+    than ``max_operators``, before any parser sees it."""
+    found = shape(query)
+    if found.depth > max_nesting:
         raise QueryTooDeep(
-            f"the query nests brackets {depth} deep; the limit is {max_nesting} "
+            f"the query nests brackets {found.depth} deep; the limit is {max_nesting} "
             "(kgs:maxNesting in the service description)"
+        )
+    if found.chain > max_operators:
+        raise QueryTooDeep(
+            f"the query chains {found.chain} operators in one expression; the limit is "
+            f"{max_operators} (kgs:maxOperators in the service description): use brackets, "
+            "IN (…) or VALUES"
         )
 
 

@@ -140,10 +140,7 @@ class EmbeddedStore:
 
     def inspect(self, query: str) -> guard.QueryInfo:
         """The guard's findings on ``query`` (nothing is evaluated)."""
-        settings = self._settings
-        return guard.inspect(
-            query, max_length=settings.max_query_length, max_nesting=settings.max_nesting
-        )
+        return guard.inspect_for(self._settings, query)
 
     def query_form(self, query: str) -> QueryForm:
         return self.inspect(query).form

@@ -14,8 +14,9 @@ What it refuses, and why:
 - ``SERVICE``: Oxigraph would send the sub-query over HTTP; the service makes no outbound requests.
   A query that mentions ``service`` but that rdflib cannot parse is refused too: it cannot be
   shown to be safe.
-- a query longer than the length limit, or nested deeper than the nesting limit (a parser's
-  recursion on it could overflow the stack).
+- a query longer than the length limit, nested deeper than the nesting limit, or chaining more
+  operators in one expression than the operator limit (a parser's or evaluator's recursion on it
+  could overflow the stack: ours is contained, a remote store's is not).
 
 A dataset (``FROM``, ``default-graph-uri`` …) naming a graph the store lacks is an empty graph,
 as the W3C protocol tests expect: nothing is ever fetched.
@@ -36,8 +37,9 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.config import Settings
 from kg.formats import Format, Kind
-from kg.query.text import READ_ONLY_MESSAGE, check_nesting, query_form, unescape
+from kg.query.text import READ_ONLY_MESSAGE, check_shape, query_form, unescape
 from kg.stores import QueryError, QueryForm, QueryRefused, QueryRequest, QueryTooLong
 
 __all__ = ["READ_ONLY_MESSAGE", "SERVICE_MESSAGE", "QueryInfo", "inspect"]
@@ -46,6 +48,7 @@ SERVICE_MESSAGE = (
     "SERVICE (federated query) is not allowed: this endpoint makes no outbound requests"
 )
 DEFAULT_MAX_NESTING = 100
+DEFAULT_MAX_OPERATORS = 500
 
 _RDFLIB_LOCK = threading.Lock()  # rdflib's parser is not thread-safe
 
@@ -63,19 +66,35 @@ class QueryInfo:
         return bool(self.from_graphs or self.from_named_graphs)
 
 
-def inspect(query: str, *, max_length: int, max_nesting: int = DEFAULT_MAX_NESTING) -> QueryInfo:
+def inspect(
+    query: str,
+    *,
+    max_length: int,
+    max_nesting: int = DEFAULT_MAX_NESTING,
+    max_operators: int = DEFAULT_MAX_OPERATORS,
+) -> QueryInfo:
     """Check ``query`` and return its form and dataset; raise :class:`QueryError` if refused."""
     if len(query) > max_length:
         raise QueryTooLong(f"the query is {len(query)} characters long; the limit is {max_length}")
-    return _analyse(query, max_nesting)
+    return _analyse(query, max_nesting, max_operators)
+
+
+def inspect_for(settings: Settings, query: str) -> QueryInfo:
+    """:func:`inspect` with the limits of ``settings``."""
+    return inspect(
+        query,
+        max_length=settings.max_query_length,
+        max_nesting=settings.max_nesting,
+        max_operators=settings.max_operators,
+    )
 
 
 @lru_cache(maxsize=1024)
-def _analyse(query: str, max_nesting: int) -> QueryInfo:
+def _analyse(query: str, max_nesting: int, max_operators: int) -> QueryInfo:
     """The findings on ``query``, cached per process: the same queries come back often
     (examples, dashboards), and an rdflib parse costs milliseconds. Refusals are not cached."""
     text = unescape(query)
-    check_nesting(text, max_nesting)
+    check_shape(text, max_nesting, max_operators)
     form = query_form(text)
     lowered = text.lower()
     if "service" not in lowered and "from" not in lowered:
