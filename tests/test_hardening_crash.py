@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 from hostile import ORDER_BY_PANIC, get
 from serving import running_server
-from test_sparql_safety import worker_pids
+from test_sparql_safety import wait_for, worker_pids
 
 from kg.config import Settings
 from kg.formats import FORMATS_BY_NAME
@@ -57,5 +59,23 @@ def test_a_query_over_the_memory_ceiling_stops_only_its_evaluator(tmp_path: Path
         with pytest.raises(QueryAborted, match="memory limit of 64 MB"):
             store.query(QueryRequest(greedy), json)
         assert store.query(QueryRequest("ASK {}"), json) == b'{"head":{},"boolean":true}'
+    finally:
+        store.close()
+
+
+def test_evaluators_come_back_after_their_hatchery_is_killed() -> None:
+    """Killing the hatchery ends its evaluators (PR_SET_PDEATHSIG); the next query starts a new
+    hatchery and is answered."""
+    store = open_store(Settings())
+    json = FORMATS_BY_NAME["json"]
+    try:
+        assert store.query(QueryRequest("ASK {}"), json) == b'{"head":{},"boolean":true}'
+        hatchery = store._hatchery.pid  # type: ignore[attr-defined]
+        evaluators = {e.pid for e in store._evaluators._idle}  # type: ignore[attr-defined]
+        os.kill(hatchery, signal.SIGKILL)
+        os.waitpid(hatchery, 0)
+        assert wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in evaluators))
+        assert store.query(QueryRequest("ASK {}"), json) == b'{"head":{},"boolean":true}'
+        assert store._hatchery.pid != hatchery  # type: ignore[attr-defined]
     finally:
         store.close()

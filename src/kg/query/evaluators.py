@@ -30,6 +30,7 @@ import math
 import os
 import resource
 import secrets
+import select
 import signal
 import socket
 import struct
@@ -70,7 +71,6 @@ class Hatchery:
         self._memory_mb = memory_mb
         self._address = ""
         self._pid = 0
-        self._owner = 0  # the process that started it
         self._lock = threading.Lock()
 
     @property
@@ -95,7 +95,12 @@ class Hatchery:
         if pid == 0:  # the hatchery
             _run_child(lambda: _hatch(listener, self._handler, self._memory_mb))
         listener.close()
-        self._address, self._pid, self._owner = address, pid, os.getpid()
+        self._address, self._pid = address, pid
+
+    @property
+    def pid(self) -> int:
+        """The hatchery's process id (0 before it started)."""
+        return self._pid
 
 
 def _alive(pid: int) -> bool:
@@ -235,6 +240,12 @@ class Evaluator:
             self.connection.close()
             raise
 
+    def idle_and_alive(self) -> bool:
+        """Whether the evaluator can take a job: an idle one never sends anything, so a readable
+        connection means it has closed (the evaluator died while idle)."""
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        return not readable
+
     def kill(self) -> None:
         """End the process at once (its CPU and memory are free) and close the connection."""
         with contextlib.suppress(OSError):
@@ -308,8 +319,11 @@ class EvaluatorPool:
         with self._lock:
             if self._pid != os.getpid():  # forked: the parent's connections are not ours
                 self._idle, self._pid = [], os.getpid()
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                evaluator = self._idle.pop()
+                if evaluator.idle_and_alive():
+                    return evaluator
+                evaluator.kill()
         return self._connect()
 
     def _give(self, evaluator: Evaluator) -> None:
