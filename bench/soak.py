@@ -49,6 +49,7 @@ BOMBS = [
     "SELECT * WHERE { BIND(" + "+".join(["1"] * 9000) + " AS ?x) }",
     "ASK { FILTER EXISTS { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }",
 ]
+KILL_WINDOW = 5.0  # seconds after the kill in which an error is the killed worker's
 SLOW_HEAD = b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: "
 
 
@@ -59,8 +60,9 @@ class Soak:
     bombs: dict[int, int] = field(default_factory=dict)  # status -> count
     probes: list[float] = field(default_factory=list)
     probe_errors: int = 0
-    rss: list[tuple[float, int]] = field(default_factory=list)
+    memory: list[tuple[float, servers.Memory]] = field(default_factory=list)
     killed_at: float | None = None
+    killed_clock: float | None = None  # time.perf_counter() of the kill
     slow_answers: int = 0
 
 
@@ -136,8 +138,9 @@ def trickle(port: int, soak: Soak, stop: threading.Event, count: int) -> None:
 
 
 def sample_memory(pid: int, soak: Soak, stop: threading.Event, began: float) -> None:
+    """The server's memory (all its processes, evaluators included) every 10 s."""
     while not stop.wait(10.0):
-        soak.rss.append((time.monotonic() - began, servers.memory(pid).rss))
+        soak.memory.append((time.monotonic() - began, servers.memory(pid)))
 
 
 def kill_a_worker(master: int, soak: Soak, began: float) -> None:
@@ -148,6 +151,7 @@ def kill_a_worker(master: int, soak: Soak, began: float) -> None:
             if int(rest.split()[1]) == master and "kg-hatchery" not in head:
                 os.kill(int(stat.parent.name), signal.SIGKILL)
                 soak.killed_at = time.monotonic() - began
+                soak.killed_clock = time.perf_counter()
                 return
 
 
@@ -206,21 +210,30 @@ def print_report(
     probes = sorted(soak.probes)
     p50 = statistics.median(probes) if probes else float("nan")
     p99 = probes[int(len(probes) * 0.99) - 1] if probes else float("nan")
-    warm = [rss for at, rss in soak.rss if at >= 60] or [rss for _, rss in soak.rss]
     mb = 1024 * 1024
     print(f"soak: {args.minutes:g} min, {triples:,} triples, {args.clients} clients, "
           f"{args.workers} workers, {args.slow} slow clients, a bomb every {args.bomb_every:g} s, "
           f"one worker killed at {soak.killed_at or 0:.0f} s")  # fmt: skip
+    kill = soak.killed_clock
+    at_kill = sum(1 for t in result.error_times if kill is not None and 0 <= t - kill < KILL_WINDOW)
     first = f" (first: {result.first_error})" if result.errors else ""
     print(f"- load: {result.requests:,} requests, {result.throughput:,.1f} req/s, "
-          f"{result.errors} errors{first}")  # fmt: skip
+          f"{result.errors} errors, {at_kill} of them within {KILL_WINDOW:g} s "
+          f"of the kill{first}")  # fmt: skip
     print(f"- bombs: {dict(sorted(soak.bombs.items()))} (status: count)")
     print(f"- probe: {len(probes)} answered, {soak.probe_errors} errors, "
           f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")  # fmt: skip
     print(f"- slow clients answered (408): {soak.slow_answers}")
+    warm = [(at, memory) for at, memory in soak.memory if at >= 60] or soak.memory
     if warm:
-        print(f"- RSS after warm-up: first {warm[0] / mb:,.0f} MB, last {warm[-1] / mb:,.0f} MB, "
-              f"max {max(warm) / mb:,.0f} MB")  # fmt: skip
+        pss = [memory.pss / mb for _, memory in warm]
+        rss = max(memory.rss for _, memory in warm) / mb
+        print(f"- after warm-up (60 s): PSS first {pss[0]:,.0f} MB, last {pss[-1]:,.0f} MB, "
+              f"max {max(pss):,.0f} MB; RSS summed over processes, max {rss:,.0f} MB")  # fmt: skip
+        series = ", ".join(
+            f"{at:.0f}s {m.pss / mb:.0f}/{m.processes}" for at, m in soak.memory[::6]
+        )
+        print(f"- PSS MB / processes, every minute: {series}")
 
 
 if __name__ == "__main__":
