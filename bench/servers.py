@@ -316,6 +316,6 @@ def _descendants(pid: int) -> set[int]:
 def _parent(entry: Path) -> int | None:
     try:
         stat = (entry / "stat").read_text()
-    except OSError:
+        return int(stat.rpartition(")")[2].split()[1])
+    except (OSError, IndexError, ValueError):  # the process ended meanwhile
         return None
-    return int(stat.rpartition(")")[2].split()[1])

@@ -140,7 +140,10 @@ def trickle(port: int, soak: Soak, stop: threading.Event, count: int) -> None:
 def sample_memory(pid: int, soak: Soak, stop: threading.Event, began: float) -> None:
     """The server's memory (all its processes, evaluators included) every 10 s."""
     while not stop.wait(10.0):
-        soak.memory.append((time.monotonic() - began, servers.memory(pid)))
+        try:
+            soak.memory.append((time.monotonic() - began, servers.memory(pid)))
+        except Exception as error:  # a process ending mid-read must not stop the sampling
+            print(f"memory sample skipped: {error!r}", file=sys.stderr)
 
 
 def kill_a_worker(master: int, soak: Soak, began: float) -> None:
