@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for helper in [*helpers, killer]:
             helper.start()
-        result = load.run(port, mix, clients=args.clients, duration=duration, limit=10**9)
+        bounds = load.Bounds(duration, 10**9, cap=duration)  # the whole soak, not the default cap
+        result = load.run(port, mix, clients=args.clients, bounds=bounds)
     finally:
         stop.set()
         killer.cancel()
