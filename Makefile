@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test test-deps test-backends lint validate bench vendor clean
+.PHONY: serve test test-deps test-backends lint validate bench fuzz soak vendor clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Property-based fuzz of every route: 2 x 5,000 cases with a fresh random seed (CI runs a
+# fixed-seed subset of 2 x 1,000 within `make test`).
+fuzz: $(STAMP)
+	KG_FUZZ_EXAMPLES=5000 KG_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+# 10 minutes of the benchmark mix at saturation with query bombs, slow clients and a killed
+# worker mixed in; prints errors, probe latency and memory (see docs/benchmarks.md).
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --minutes 10
 
 vendor:
 	bash frontend/build.sh

@@ -37,6 +37,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     first_error: str = ""
     by_name: dict[str, list[float]] = field(default_factory=dict)
+    error_times: list[float] = field(default_factory=list)  # time.perf_counter() of each error
 
     @property
     def throughput(self) -> float:
@@ -145,6 +146,7 @@ def _record(result: LoadResult, request: Request, outcome: tuple[float, str]) ->
     latency, error = outcome
     if error:
         result.errors += 1
+        result.error_times.append(time.perf_counter())
         result.first_error = result.first_error or f"{request.name or request.path[:80]}: {error}"
     else:
         result.latencies.append(latency)

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.namespaces import sparql_prologue
+from kg.query.text import query_form, unescape
 
 _PREFIX_DECLARATION = re.compile(r"^\s*PREFIX\s+([\w.-]*):", re.IGNORECASE | re.MULTILINE)
 
@@ -58,5 +57,5 @@ def lookup_queries(iris: list[str]) -> list[Query]:
 
 
 def returns_graph(text: str) -> bool:
-    """Whether ``text`` is a CONSTRUCT or DESCRIBE query (parsed, and run on an empty store)."""
-    return isinstance(ox.Store().query(text), ox.QueryTriples)
+    """Whether ``text`` is a CONSTRUCT or DESCRIBE query (read from its prologue, never run)."""
+    return query_form(unescape(text)).returns_graph

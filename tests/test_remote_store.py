@@ -56,8 +56,9 @@ DATASETS = [
 REFUSED = [
     "INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }",
     "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }",
-    "SELECT * WHERE { ?s ?p }",
+    "ASK { FILTER NOT EXISTS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
+    "SELECT * WHERE " + "{" * 500 + "}" * 500,  # deep enough to crash a store's parser
+    "hello",
 ]
 
 
@@ -136,6 +137,20 @@ def test_refused_and_malformed_queries_are_never_sent(settings: Settings, query:
     with pytest.raises(QueryError):
         store.query(QueryRequest(query), FORMATS_BY_NAME["json"])
     assert not store.healthy()
+
+
+def test_a_graph_the_store_lacks_is_sent_as_an_empty_graph(remote: RemoteStore) -> None:
+    """Never named to the store (which could fetch it): an unknown graph is an empty graph."""
+    fmt = FORMATS_BY_NAME["json"]
+    query = "SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }"
+    assert solutions(remote.query(QueryRequest(query), fmt), fmt) == []
+    request = QueryRequest("SELECT * WHERE { ?s ?p ?o }", ("http://example.org/remote.ttl",))
+    assert solutions(remote.query(request, fmt), fmt) == []
+
+
+def test_a_malformed_query_gets_the_stores_message(remote: RemoteStore) -> None:
+    with pytest.raises(QueryError, match="the store rejected the query"):
+        remote.query(QueryRequest("SELECT * WHERE { ?s ?p }"), FORMATS_BY_NAME["json"])
 
 
 def test_the_refusal_message_is_the_guards(settings: Settings) -> None:

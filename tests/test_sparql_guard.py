@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from rdflib.plugins.sparql.parser import parseQuery
 
-from kg.stores import QueryError, QueryForm, QueryRefused, QueryRequest, QueryTooLong
-from kg.stores.guard import READ_ONLY_MESSAGE, check_dataset, inspect
+from kg.query.text import QueryTooDeep, nesting_depth
+from kg.stores import QueryError, QueryForm, QueryRefused, QueryTooLong
+from kg.stores.guard import READ_ONLY_MESSAGE, inspect, known_graphs
 
 LIMIT = 10_000
 EX = "PREFIX ex: <http://example.org/>\n"
@@ -100,13 +101,10 @@ def test_from_clauses_are_resolved(query: str, default: tuple[str], named: tuple
     assert (info.from_graphs, info.from_named_graphs) == (default, named)
 
 
-def test_a_dataset_naming_unknown_graphs_is_refused() -> None:
-    info = inspect("SELECT * FROM <http://g/1> FROM NAMED <http://g/2> {}", max_length=LIMIT)
-    check_dataset(QueryRequest("", ("http://g/1",)), info, {"http://g/1", "http://g/2"})
-    with pytest.raises(QueryError, match=r"<http://g/2>.*never fetches"):
-        check_dataset(QueryRequest(""), info, {"http://g/1"})
-    with pytest.raises(QueryError, match="<http://other/>"):
-        check_dataset(QueryRequest("", (), ("http://other/",)), info, {"http://g/1", "http://g/2"})
+def test_an_unknown_graph_in_a_dataset_is_replaced_by_an_empty_one() -> None:
+    graphs = {"http://g/1", "http://g/2"}
+    named = ("http://g/1", "http://other/", "http://g/2")
+    assert known_graphs(named, graphs, "urn:empty") == ("http://g/1", "urn:empty", "http://g/2")
 
 
 def test_a_long_query_is_refused_with_the_limit() -> None:
@@ -116,9 +114,32 @@ def test_a_long_query_is_refused_with_the_limit() -> None:
         inspect(query, max_length=len(query) - 1)
 
 
-def test_text_without_a_query_form_gets_the_parsers_message() -> None:
-    with pytest.raises(QueryError, match=r"error at 1:\d+"):
+def test_text_without_a_query_form_names_what_was_expected() -> None:
+    with pytest.raises(QueryError, match=r"expected SELECT, ASK, CONSTRUCT or DESCRIBE.*'hello'"):
         inspect("hello world", max_length=LIMIT)
+
+
+DEPTH_CASES = [
+    ("SELECT * WHERE { ?s ?p ?o }", 1),
+    ('SELECT * WHERE { ?s ?p "((((" }', 1),
+    ("SELECT * WHERE { ?s ?p '''{{\n{{''' }", 1),
+    ("SELECT * WHERE { ?s ?p ?o } # ((((((", 1),
+    ("SELECT * WHERE { ?s ?p <http://x/a#b> FILTER((1)) }", 3),
+    ("SELECT * WHERE { FILTER(?a<?b)((((1))))>0) }", 5),  # a less-than that looks like an IRI
+    ("SELECT * WHERE { ?s ?p [ ?q ( 1 ( 2 ) ) ] }", 4),
+]
+
+
+@pytest.mark.parametrize(("query", "depth"), DEPTH_CASES)
+def test_nesting_depth_skips_strings_and_comments(query: str, depth: int) -> None:
+    assert nesting_depth(query) == depth
+
+
+def test_a_deep_query_is_refused_before_parsing() -> None:
+    query = "SELECT * WHERE " + "{" * 101 + "}" * 101
+    assert inspect(query, max_length=LIMIT, max_nesting=101).form is QueryForm.SELECT
+    with pytest.raises(QueryTooDeep, match="nests brackets 101 deep; the limit is 100"):
+        inspect(query, max_length=LIMIT, max_nesting=100)
 
 
 def test_a_query_naming_service_that_cannot_be_checked_is_refused() -> None:

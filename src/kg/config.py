@@ -48,8 +48,33 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("timeout", 10.0, "Hard time limit of one query, in seconds."),
     Setting("max_rows", 100_000, "Most result rows (or triples) a query may return."),
-    Setting("max_query_length", 20_000, "Longest query accepted, in characters."),
+    Setting("max_query_length", 1_000_000, "Longest query accepted, in characters."),
     Setting("max_body_bytes", 1_000_000, "Largest request body accepted, in bytes."),
+    Setting(
+        "read_timeout",
+        30.0,
+        "Seconds a client has to send a whole request (header and body) before it is answered 408; "
+        "slow clients wait without holding a thread.",
+    ),
+    Setting("max_nesting", 100, "Deepest nesting of brackets in a query ( ( [ { )."),
+    Setting(
+        "max_operators",
+        500,
+        "Most operators (+ - * / | & = ! < > ^) in one expression between brackets or separators.",
+    ),
+    Setting(
+        "query_memory_mb",
+        1024,
+        "Memory one query may take, in MB: each evaluator process may grow by this much past its "
+        "size at fork (RLIMIT_AS); 0 for no limit.",
+    ),
+    Setting(
+        "client_budget",
+        60.0,
+        "Seconds of query evaluation one client (IP address) may use per budget window; 0 for "
+        "no budget.",
+    ),
+    Setting("budget_window", 60.0, "Length of the client budget's window, in seconds."),
     Setting("validate", True, "Validate the graph with SHACL before serving."),
     Setting(
         "cache_dir",
@@ -79,6 +104,12 @@ class Settings:
     max_rows: int = _DEFAULTS["max_rows"]
     max_query_length: int = _DEFAULTS["max_query_length"]
     max_body_bytes: int = _DEFAULTS["max_body_bytes"]
+    read_timeout: float = _DEFAULTS["read_timeout"]
+    max_nesting: int = _DEFAULTS["max_nesting"]
+    max_operators: int = _DEFAULTS["max_operators"]
+    query_memory_mb: int = _DEFAULTS["query_memory_mb"]
+    client_budget: float = _DEFAULTS["client_budget"]
+    budget_window: float = _DEFAULTS["budget_window"]
     validate: bool = _DEFAULTS["validate"]
     cache_dir: Path = _DEFAULTS["cache_dir"]
     extra: dict[str, Any] = field(default_factory=dict)

@@ -2,27 +2,19 @@
 
 Design (see docs/endpoint.md): the app and an in-memory store are built once in the master
 (``preload_app``) and shared copy-on-write by N workers. Each worker is gunicorn's ``gthread``
-worker: it keeps client connections alive and answers up to ``threads`` requests at once, each
-query running on a helper thread (pyoxigraph releases the GIL) that the request waits on for at
-most the time limit. On time-out the client gets 503 and, once the response is sent, the worker
-retires: it stops taking connections, answers the requests it already holds, and exits, which
-is the only way to stop a pyoxigraph evaluation; gunicorn forks a fresh worker from the
-preloaded master at once, and the other workers keep serving meanwhile. A worker that has not
-exited one time limit later is killed.
-
-With a remote store a timed-out query is simply abandoned (its HTTP call is dropped), so no
-worker retires.
+worker: it keeps client connections alive and answers up to ``threads`` requests at once. The
+embedded store evaluates every query in a disposable evaluator process
+(:mod:`kg.query.evaluators`), forked from a hatchery the master starts before its workers: at the
+time limit the evaluator is killed and replaced, and an engine crash ends only the evaluator, so
+a web worker never has to stop. With a remote store a timed-out query is simply abandoned (its
+HTTP call is dropped).
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
-import os
-import signal
 import sys
-import threading
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +22,9 @@ from gunicorn.app.base import BaseApplication
 
 from kg.config import PROJECT_ROOT, Settings
 from kg.loading import fingerprint, turtle_files
+from kg.server_worker import BufferingThreadWorker
 from kg.stores.remote import is_remote
 from kg.web import create_app, search
-from kg.web.errors import AFTER_TIMEOUT
 
 VALIDATION_CACHE = PROJECT_ROOT / "var" / "validated"
 EMBEDDED_THREADS = 2  # per worker: more only adds contention for the GIL (docs/benchmarks.md)
@@ -40,16 +32,6 @@ REMOTE_THREADS = 8  # per worker: requests to a remote store mostly wait on it
 HEARTBEAT_MARGIN = 30  # gunicorn's own worker timeout = query limit + this (a backstop only)
 RELEASE_AFTER_BYTES = 256 * 1024  # a response this large: give the memory it freed back to the OS
 DRAIN_MARGIN = 2  # a stopping worker's grace: the query limit (its other requests) + this
-
-
-def retire_worker(grace: float) -> None:
-    """Retire this worker: stop it gracefully (SIGTERM: gunicorn stops accepting, answers the
-    requests it holds, then exits) and kill it (SIGKILL) if it still runs ``grace`` s later.
-    Ending the process is what stops the abandoned query's thread."""
-    os.kill(os.getpid(), signal.SIGTERM)
-    backstop = threading.Timer(grace, os.kill, (os.getpid(), signal.SIGKILL))
-    backstop.daemon = True
-    backstop.start()
 
 
 def validation_fingerprint(settings: Settings) -> str:
@@ -111,12 +93,19 @@ def worker_threads(settings: Settings) -> int:
     return REMOTE_THREADS if is_remote(settings.store) else EMBEDDED_THREADS
 
 
+def worker_class(settings: Settings) -> type[BufferingThreadWorker]:
+    """gunicorn's threaded worker, reading each request whole before a thread takes it, with
+    the limits of ``settings`` (see :mod:`kg.server_worker`)."""
+    limits = {"read_timeout": settings.read_timeout, "max_body_bytes": settings.max_body_bytes}
+    return type("KgWorker", (BufferingThreadWorker,), limits)
+
+
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
     """The gunicorn configuration for ``settings``: preloaded app, threaded keep-alive workers."""
     return {
         "bind": bind_address(settings.host, settings.port),
         "workers": settings.workers,
-        "worker_class": "gthread",
+        "worker_class": worker_class(settings),
         "threads": worker_threads(settings),
         "preload_app": True,
         "timeout": int(settings.timeout) + HEARTBEAT_MARGIN,
@@ -156,8 +145,9 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 def serve(settings: Settings) -> None:
     """Build the app (loading the store once, before forking) and serve it until stopped."""
     app = create_app(settings)
+    start_evaluators = getattr(app.extensions["kg.store"], "start_evaluators", None)
+    if start_evaluators is not None:  # forked from this process before it holds any thread
+        start_evaluators()
     search.warm(app)  # the search index of the loaded store, built once before forking
-    if not is_remote(settings.store):  # a remote store's timed-out query leaves nothing running
-        app.config[AFTER_TIMEOUT] = partial(retire_worker, drain_seconds(settings) + DRAIN_MARGIN)
     GunicornServer(app, gunicorn_options(settings)).run()
     sys.stdout.flush()

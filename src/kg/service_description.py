@@ -52,16 +52,27 @@ def _dataset(graph: Graph, graphs: Iterable[str]) -> BNode:
 
 
 def _add_limits(graph: Graph, service: URIRef, settings: Settings) -> None:
-    """The limits a client meets: time, rows, query length, body size; and what is refused."""
+    """The limits a client meets: time, rows, query length, body size, nesting, memory, budget;
+    and what is refused."""
     graph.add(
         (service, SERVICE.queryTimeout, Literal(f"PT{settings.timeout:g}S", datatype=XSD.duration))
     )
     graph.add((service, SERVICE.maxResultRows, Literal(settings.max_rows)))
     graph.add((service, SERVICE.maxQueryLength, Literal(settings.max_query_length)))
     graph.add((service, SERVICE.maxRequestBytes, Literal(settings.max_body_bytes)))
+    graph.add((service, SERVICE.maxNesting, Literal(settings.max_nesting)))
+    graph.add((service, SERVICE.maxOperators, Literal(settings.max_operators)))
+    graph.add((service, SERVICE.queryMemoryMegabytes, Literal(settings.query_memory_mb)))
+    budget = f"PT{settings.client_budget:g}S"
+    graph.add((service, SERVICE.clientBudget, Literal(budget, datatype=XSD.duration)))
+    window = f"PT{settings.budget_window:g}S"
+    graph.add((service, SERVICE.clientBudgetWindow, Literal(window, datatype=XSD.duration)))
     note = (
         "Read-only: SPARQL Update is refused. SERVICE is refused (no outbound requests). "
-        "FROM / FROM NAMED / default-graph-uri / named-graph-uri may only name the named graphs "
-        "listed here."
+        "FROM / FROM NAMED / default-graph-uri / named-graph-uri name graphs of this store only: "
+        "a graph not listed here is an empty graph, never fetched. Brackets may nest "
+        f"{settings.max_nesting} deep, and {settings.max_operators} operators may follow each "
+        "other in one expression. Each client may use {settings.client_budget:g} s of "
+        f"query evaluation per {settings.budget_window:g} s (429 with Retry-After past it)."
     )
     graph.add((service, RDFS.comment, Literal(note, lang="en")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 from pathlib import Path
 
@@ -14,7 +13,14 @@ from rdflib.term import Literal, Node, URIRef
 from kg.cli import add_source_options, settings_from
 from kg.formats import FORMATS_BY_NAME, RDF_FORMATS, RESULT_FORMATS, Format
 from kg.namespaces import PREFIXES
-from kg.stores import QueryError, QueryRequest, QueryTimeout, ResultTooLarge, open_store
+from kg.stores import (
+    QueryAborted,
+    QueryError,
+    QueryRequest,
+    QueryTimeout,
+    ResultTooLarge,
+    open_store,
+)
 
 TABLE = "table"
 CHOICES = [TABLE] + [fmt.name for fmt in (*RESULT_FORMATS, *RDF_FORMATS)]
@@ -44,13 +50,14 @@ def run(args: argparse.Namespace) -> int:
         form = store.query_form(text)
         fmt = output_format(args.format, form.returns_graph)
         body = store.query(QueryRequest(text), fmt, timeout=settings.timeout)
-    except (QueryError, ResultTooLarge) as error:
+    except (QueryError, ResultTooLarge, QueryAborted) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except QueryTimeout as error:
+    except QueryTimeout as error:  # the evaluator running it has been stopped
         print(f"error: {error}", file=sys.stderr)
-        sys.stdout.flush()
-        os._exit(EXIT_TIMEOUT)  # the abandoned evaluation cannot be stopped any other way
+        return EXIT_TIMEOUT
+    finally:
+        store.close()
     sys.stdout.write(render_table(body) if args.format == TABLE and not form.returns_graph else "")
     if args.format != TABLE or form.returns_graph:
         sys.stdout.buffer.write(body)

@@ -17,6 +17,7 @@ OPTIONS: dict[str, tuple[str, type, str]] = {
     "--workers": ("workers", int, "number of worker processes (default: 2)"),
     "--threads": ("threads", int, "requests a worker answers at once (default: 2, remote: 8)"),
     "--max-rows": ("max_rows", int, "most result rows of one query (default: 100000)"),
+    "--read-timeout": ("read_timeout", float, "seconds to receive a whole request (default: 30)"),
     "--base-iri": ("base_iri", str, "public base IRI of the resources"),
 }
 

@@ -54,6 +54,18 @@ class QueryTimeout(Exception):
     """The query ran past the time limit and was stopped (HTTP 503)."""
 
 
+class QueryAborted(Exception):
+    """The engine stopped on the query (memory ceiling, engine fault); nothing else hurt (503)."""
+
+
+class OverBudget(Exception):
+    """The client used up its share of query time for now (HTTP 429 with ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ResultTooLarge(Exception):
     """The result exceeds the row cap (HTTP 503 with a hint to add LIMIT)."""
 

@@ -22,18 +22,19 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.formats import Format
+from kg.formats import FORMATS_BY_NAME, Format
 from kg.loading import LoadError, fingerprint, graph_iri_for, source_paths, turtle_files
 from kg.namespaces import PREFIXES
+from kg.query.evaluators import EvaluatorPool, Hatchery, Job
 from kg.stores import (
     QueryError,
     QueryForm,
     QueryRequest,
+    ResultTooLarge,
     StoreUnavailable,
     guard,
 )
-from kg.stores.deadline import DeadlineRunner
-from kg.stores.results import too_large, write_solutions
+from kg.stores.results import too_large, write_solutions, xml_carriage_returns
 
 VERSION_STAMP = "kg-version"
 
@@ -104,7 +105,8 @@ class EmbeddedStore:
         self._version = version
         self._graphs = graphs
         self._settings = settings
-        self.runner = DeadlineRunner()
+        self._hatchery = Hatchery(self._evaluate, settings.query_memory_mb)
+        self._evaluators = EvaluatorPool(self._hatchery, settings.query_memory_mb)
 
     @classmethod
     def open(cls, settings: Settings) -> EmbeddedStore:
@@ -137,25 +139,45 @@ class EmbeddedStore:
         return self._opened[1]
 
     def inspect(self, query: str) -> guard.QueryInfo:
-        """The guard's findings on ``query``; a malformed query gets the parser's message."""
-        return guard.inspect(query, max_length=self._settings.max_query_length)
+        """The guard's findings on ``query`` (nothing is evaluated)."""
+        return guard.inspect_for(self._settings, query)
 
     def query_form(self, query: str) -> QueryForm:
         return self.inspect(query).form
 
-    def query(self, request: QueryRequest, fmt: Format, *, timeout: float | None = None) -> bytes:
-        info = self.inspect(request.query)
-        guard.check_dataset(request, info, self._graphs)
-        guard.check_format(fmt, info)
-        return self.runner.run(partial(self._evaluate, request, info, fmt), timeout)
+    def start_evaluators(self) -> None:
+        """Start the process that forks evaluators now (a server calls this before forking its
+        workers, so that evaluators are forked from a process that holds nothing else)."""
+        self._hatchery.address  # noqa: B018 - starts it
 
-    def _evaluate(self, request: QueryRequest, info: guard.QueryInfo, fmt: Format) -> bytes:
-        """Run and serialise (evaluation is lazy, so both belong inside the time limit)."""
+    def query(self, request: QueryRequest, fmt: Format, *, timeout: float | None = None) -> bytes:
+        """Evaluate in an evaluator process under ``timeout`` (default: the ``timeout`` setting;
+        internal readers are bounded too)."""
+        timeout = self._settings.timeout if timeout is None else timeout
+        info = self.inspect(request.query)
+        guard.check_format(fmt, info)
+        job: Job = {
+            "query": request.query,
+            "form": info.form.value,
+            "format": fmt.name,
+            "dataset": _dataset_options(request, info),
+        }
+        return self._evaluators.run(job, timeout)
+
+    def _evaluate(self, job: Job) -> bytes:
+        """Run and serialise one job, in an evaluator process (evaluation is lazy, so both
+        belong inside the time limit); the engine's errors become the client's messages."""
+        form, fmt = QueryForm(job["form"]), FORMATS_BY_NAME[job["format"]]
         try:
-            result = self._store().query(request.query, **_dataset_options(request, info))
-            return _WRITE[info.form](result, fmt, self._settings.max_rows)
+            result = self._store().query(job["query"], **_oxigraph_dataset(job["dataset"]))
+            _check_form(result, form)
+            return _WRITE[form](result, fmt, self._settings.max_rows)
+        except ResultTooLarge:
+            raise
         except SyntaxError as error:
             raise QueryError(str(error)) from None
+        except RuntimeError as error:  # an unsupported function, a failed evaluation
+            raise QueryError(f"the query cannot be evaluated: {error}") from None
         except OSError as error:
             raise StoreUnavailable(f"the store failed: {error}") from error
 
@@ -170,21 +192,43 @@ class EmbeddedStore:
         return True
 
     def close(self) -> None:
+        self._evaluators.close()
         self._opened = None
 
 
 def _dataset_options(request: QueryRequest, info: guard.QueryInfo) -> dict[str, Any]:
-    """The pyoxigraph dataset options: protocol parameters, else FROM clauses, else the union.
+    """The dataset to evaluate on: protocol parameters, else FROM clauses, else the union.
 
     Oxigraph ignores FROM when asked for the union default graph, so the union is only asked
-    for when neither the protocol nor the query names a dataset.
+    for when neither the protocol nor the query names a dataset. A graph the store lacks is
+    simply empty (Oxigraph never fetches it).
     """
     if request.default_graph_uris or request.named_graph_uris:
-        return {
-            "default_graph": [ox.NamedNode(iri) for iri in request.default_graph_uris],
-            "named_graphs": [ox.NamedNode(iri) for iri in request.named_graph_uris],
-        }
-    return {"use_default_graph_as_union": not info.has_dataset}
+        return {"default": request.default_graph_uris, "named": request.named_graph_uris}
+    return {"union": not info.has_dataset}
+
+
+def _oxigraph_dataset(dataset: dict[str, Any]) -> dict[str, Any]:
+    """pyoxigraph's dataset options for a job's ``dataset``."""
+    if "union" in dataset:
+        return {"use_default_graph_as_union": dataset["union"]}
+    return {
+        "default_graph": [ox.NamedNode(iri) for iri in dataset["default"]],
+        "named_graphs": [ox.NamedNode(iri) for iri in dataset["named"]],
+    }
+
+
+_RESULT_FORMS: dict[type, tuple[QueryForm, ...]] = {
+    ox.QuerySolutions: (QueryForm.SELECT,),
+    ox.QueryBoolean: (QueryForm.ASK,),
+    ox.QueryTriples: (QueryForm.CONSTRUCT, QueryForm.DESCRIBE),
+}
+
+
+def _check_form(result: Any, form: QueryForm) -> None:
+    """The engine's result must be of the form read from the query's prologue."""
+    if form not in _RESULT_FORMS.get(type(result), ()):
+        raise QueryError(f"the query is not a {form.value} query")
 
 
 def _capped(items: Iterator[Any], max_rows: int) -> list[Any]:
@@ -205,7 +249,7 @@ def _write_triples(result: Any, fmt: Format, max_rows: int) -> bytes:
     if fmt.datasets:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
-    return body or b""
+    return xml_carriage_returns(body or b"", fmt)
 
 
 _WRITE: dict[QueryForm, Callable[[Any, Format, int], bytes]] = {

@@ -43,7 +43,7 @@ from kg.stores import (
     guard,
 )
 from kg.stores.http import HttpClient, Response
-from kg.stores.results import too_large, write_rows, write_solutions
+from kg.stores.results import too_large, write_rows, write_solutions, xml_carriage_returns
 
 REMOTE_SCHEMES = ("http://", "https://")
 HEALTH_TIMEOUT = 3.0  # seconds: /healthz must answer quickly even when the store hangs
@@ -116,6 +116,7 @@ class Dialect:
     repair_results: Callable[[bytes], bytes] = _same  # applied to a SPARQL JSON body
     repair_term: Callable[[Any], Any] = _same_term  # applied to every term read ...
     repair_marker: bytes = b""  # ... of an answer containing this (a term-by-term pass is slow)
+    query_faults: tuple[str, ...] = ()  # in a 5xx answer's text: the query is at fault (400)
 
     def repairs_terms(self, body: bytes) -> bool:
         """Whether the terms of an answer with ``body`` need :attr:`repair_term`."""
@@ -123,7 +124,8 @@ class Dialect:
 
 
 DIALECTS: tuple[Dialect, ...] = (
-    Dialect("oxigraph", "Oxigraph", "store", "update"),
+    # Oxigraph server answers 500 to a query calling a function it lacks (xsd:byte(…), <urn:f>(…))
+    Dialect("oxigraph", "Oxigraph", "store", "update", query_faults=("is not supported",)),
     # Virtuoso: its DESCRIBE adds incoming triples unless told to give the concise bounded
     # description; with a timeout it answers 200 with *partial* results ("anytime query") and
     # says so in X-SQL-State, which we turn into a timeout rather than a wrong answer.
@@ -192,7 +194,7 @@ def _status_error(response: Response, dialect: Dialect) -> Exception | None:
     if 200 <= response.status < 300:
         return None
     message = response.body.decode("utf-8", "replace").strip()[:STATUS_MESSAGE_CHARS]
-    if response.status == 400:
+    if response.status == 400 or any(fault in message for fault in dialect.query_faults):
         return QueryError(f"the store rejected the query: {message}")
     if response.status in (401, 403):
         return StoreUnavailable("the store refused our credentials (KG_STORE_USER/PASSWORD)")
@@ -245,8 +247,8 @@ class RemoteStore:
         return self._version
 
     def inspect(self, query: str) -> guard.QueryInfo:
-        """The guard's findings on ``query``, parsed here in full: nothing malformed is sent."""
-        return guard.inspect(query, max_length=self._settings.max_query_length)
+        """The guard's findings on ``query`` (nothing refused is sent; the store checks syntax)."""
+        return guard.inspect_for(self._settings, query)
 
     def query_form(self, query: str) -> QueryForm:
         return self.inspect(query).form
@@ -256,10 +258,14 @@ class RemoteStore:
         guard.check_format(fmt, info)
         limit = self._settings.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit  # one limit for all the calls this query makes
-        self._check_dataset(request, info, limit)
         self._refresh(limit)
         remaining = deadline - time.monotonic()
-        response = self._send(request.query, self._dataset(request, info), remaining, info.form)
+        try:
+            response = self._send(request.query, self._dataset(request, info), remaining, info.form)
+        except QueryTimeout as error:  # the same words as the embedded store's
+            raise QueryTimeout(
+                f"the query ran past the time limit of {limit:g} s ({error})"
+            ) from None
         return convert(response, fmt, info.form, self._settings.max_rows, self.dialect)
 
     def graph_names(self) -> list[str]:
@@ -326,30 +332,20 @@ class RemoteStore:
         version = hashlib.sha256(repr(sizes).encode()).hexdigest()[:16]
         return tuple(name for name, _ in sizes), version
 
-    def _check_dataset(self, request: QueryRequest, info: guard.QueryInfo, limit: float) -> None:
-        """Refuse unknown graphs; one outside our graph namespace without asking the store."""
-        named = (*request.default_graph_uris, *request.named_graph_uris)
-        named += (*info.from_graphs, *info.from_named_graphs)
-        if not named:
-            return
-        if all(iri.startswith(str(GRAPH)) for iri in named):
-            self._refresh(limit)
-            guard.check_dataset(request, info, self._graphs)
-        else:
-            guard.check_dataset(request, info, ())
-
     def _dataset(self, request: QueryRequest, info: guard.QueryInfo) -> list[tuple[str, str]]:
         """The protocol dataset to send: the client's, else the query's FROM, else all ours.
 
         The dataset is always named explicitly, so every store sees the same one: our graphs'
         union as default graph (Virtuoso's implicit default graph also holds its system graphs,
         Fuseki's none), and FROM honoured (Oxigraph server ignores it under
-        ``--union-default-graph``). An empty part is named by a graph that never holds data.
+        ``--union-default-graph``). An empty part, or a graph the store lacks, is named by a
+        graph that never holds data.
         """
-        if request.default_graph_uris or request.named_graph_uris:
-            default, named = request.default_graph_uris, request.named_graph_uris
-        elif info.has_dataset:
-            default, named = info.from_graphs, info.from_named_graphs
+        if request.default_graph_uris or request.named_graph_uris or info.has_dataset:
+            default, named = guard.dataset_request(request, info)
+            # a graph the store lacks is an empty graph: never named to the store (no fetch)
+            default = guard.known_graphs(default, self._graphs, EMPTY_GRAPH)
+            named = guard.known_graphs(named, self._graphs, EMPTY_GRAPH)
         else:
             default = named = self._graphs
         return [
@@ -465,7 +461,7 @@ def _write_triples(triples: list[ox.Triple], fmt: Format, max_rows: int) -> byte
     if fmt.datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     body = ox.serialize(items, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
-    return body or b""
+    return xml_carriage_returns(body or b"", fmt)
 
 
 def _write_repaired(

@@ -69,4 +69,16 @@ def _convert(tsv: bytes, fmt: Format) -> bytes:
     if fmt.oxigraph == TSV:
         return tsv
     solutions = ox.parse_query_results(tsv, TSV)
-    return solutions.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
+    return xml_carriage_returns(solutions.serialize(format=fmt.oxigraph) or b"", fmt)  # type: ignore[arg-type]
+
+
+XML_FORMATS = (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML)
+
+
+def xml_carriage_returns(body: bytes, fmt: Format) -> bytes:
+    """An XML body with every carriage return written ``&#13;``: XML parsers turn a raw CR into
+    a line feed (XML 1.0 §2.11), so a literal's CR would not survive. The serialisers write
+    line ends as LF, so any CR in their output belongs to a value."""
+    if fmt.oxigraph in XML_FORMATS and b"\r" in body:
+        return body.replace(b"\r", b"&#13;")
+    return body

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, ClientDisconnected, HTTPException, InternalServerError
 
 from kg.formats import prefers_html
+from kg.query.text import QueryTooDeep
 from kg.stores import (
+    OverBudget,
+    QueryAborted,
     QueryError,
     QueryRefused,
     QueryTimeout,
@@ -25,14 +28,13 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     QueryError: (400, "Bad Request"),
     QueryRefused: (400, "Bad Request"),
     QueryTooLong: (413, "Content Too Large"),
+    QueryTooDeep: (400, "Bad Request"),
+    OverBudget: (429, "Too Many Requests"),
+    QueryAborted: (503, "Service Unavailable"),
     QueryTimeout: (503, "Service Unavailable"),
     ResultTooLarge: (503, "Service Unavailable"),
     StoreUnavailable: (503, "Service Unavailable"),
 }
-
-# called (with no argument) once a timed-out query's 503 has been sent; the server sets it to end
-# the worker process, which frees the CPU the abandoned query still uses.
-AFTER_TIMEOUT = "KG_AFTER_TIMEOUT"
 
 
 def init_app(app: Flask) -> None:
@@ -57,10 +59,17 @@ def error_response(status: int, title: str, message: str) -> Response:
 def _store_error(error: Exception) -> Response:
     status, title = next(STATUS[cls] for cls in type(error).__mro__ if cls in STATUS)
     response = error_response(status, title, str(error))
-    hook = current_app.config.get(AFTER_TIMEOUT)
-    if isinstance(error, QueryTimeout) and hook is not None:
-        response.call_on_close(hook)
+    if isinstance(error, OverBudget):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
+
+
+def is_framing_error(error: BaseException) -> bool:
+    """Whether ``error`` is the server's complaint about a malformed request body (a bad chunk,
+    a body cut short), raised while the app reads it: the client's mistake, not ours."""
+    return type(error).__module__.startswith("gunicorn.http") or isinstance(
+        error, ClientDisconnected
+    )
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -75,5 +84,9 @@ def _http_error(error: HTTPException) -> Response:
 def _unexpected_error(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _http_error(error)
+    if is_framing_error(error):
+        return _http_error(
+            BadRequest("the request is malformed: its body does not match its framing")
+        )
     log.exception("unexpected error on %s %s", request.method, request.path)
     return _http_error(InternalServerError("an internal error occurred; it has been logged"))

@@ -88,9 +88,17 @@ def sparql_link(iri: str) -> str:
     return "/query?" + urlencode({"query": query})
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a C0 control character or DEL: no IRI of ours does, and such a
+    character must never reach a response header (``Link``, ``Content-Location``)."""
+    return any(ord(char) < 0x20 or ord(char) == 0x7F for char in text)
+
+
 @bp.get("/id/<path:rest>")
 def resource(rest: str) -> Response:
     """A resource's description, in the format of its suffix or of the ``Accept`` header."""
+    if has_control_characters(rest):
+        return error_response(404, "Not Found", "no resource has an IRI with control characters")
     if rest.endswith("/"):
         return redirect(quote("/id/" + rest.rstrip("/"), safe=SAFE_PATH), 301)  # type: ignore[return-value]
     stem, suffix_format = split_suffix(rest)

@@ -6,12 +6,18 @@ a query, GET answers the service description (or the query editor, for a browser
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+import hashlib
+import time
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
 
 from kg import formats
 from kg.formats import Format
+from kg.query.budget import ClientBudget
 from kg.service_description import describe_service
 from kg.stores import QueryForm, QueryRefused, QueryRequest
 from kg.stores.guard import READ_ONLY_MESSAGE
@@ -27,6 +33,16 @@ FORMAT_PARAMETERS = ("format", "output")  # ``output`` is what Fuseki and Virtuo
 MACHINE_FORMATS = formats.RESULT_FORMATS + formats.RDF_FORMATS
 
 
+BUDGET = "kg.budget"
+
+
+@bp.record_once
+def _init_budget(state: BlueprintSetupState) -> None:
+    """The per-client budget, made with the app (before a server forks: shared by workers)."""
+    settings = state.app.config["KG_SETTINGS"]
+    state.app.extensions[BUDGET] = ClientBudget(settings.client_budget, settings.budget_window)
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     """Answer a query, or describe the service when there is none."""
@@ -40,8 +56,20 @@ def sparql() -> Response:
     cached = caching.not_modified_response(etag)
     if cached is not None:
         return cached
-    body = store.query(query_request, fmt, timeout=get_settings().timeout)
+    body = budgeted(lambda: store.query(query_request, fmt, timeout=get_settings().timeout))
     return caching.make_cacheable(Response(body, content_type=fmt.content_type), etag)
+
+
+def budgeted(evaluate: Callable[[], bytes]) -> bytes:
+    """``evaluate()`` charged to the client's budget (429 before running it once spent)."""
+    budget: ClientBudget = current_app.extensions[BUDGET]
+    client = request.remote_addr or "unknown"
+    budget.check(client)
+    started = time.monotonic()
+    try:
+        return evaluate()
+    finally:
+        budget.charge(client, time.monotonic() - started)
 
 
 def protocol_request() -> QueryRequest | None:
@@ -84,16 +112,45 @@ def result_format(form: QueryForm) -> Format:
     return _chosen_format(offers, f"a {form.value} result")
 
 
+# format names that mean a different format per query form (what SPARQLWrapper and others send)
+FORMAT_ALIASES: dict[str, tuple[str, str]] = {  # name -> (results format, graph format)
+    "xml": ("xml", "rdfxml"),
+    "json": ("json", "jsonld"),
+    "rdf": ("xml", "rdfxml"),
+}
+
+
 def _chosen_format(offers: tuple[Format, ...], what: str) -> Format:
+    """The ``format`` parameter's format if it names one of ``offers``, else the negotiated one
+    (a usable ``Accept`` wins over a format name this result cannot be written in)."""
+    accept = without_parameters(", ".join(request.headers.getlist("Accept")))
     names = [request.values[key] for key in FORMAT_PARAMETERS if request.values.get(key)]
-    if names:
-        fmt = formats.by_name(names[0], offers)
-    else:
-        fmt = _negotiated(", ".join(request.headers.getlist("Accept")), offers)
+    fmt = _named_format(names[0], offers) if names else None
+    if fmt is None and (not names or accept.strip()):
+        fmt = _negotiated(accept, offers)
     if fmt is None:
         available = ", ".join(offer.media_type for offer in offers)
         raise NotAcceptable(f"cannot write {what} in the requested format; available: {available}")
     return fmt
+
+
+def _named_format(name: str, offers: tuple[Format, ...]) -> Format | None:
+    """The offer ``name`` stands for, read per query form (``xml`` is RDF/XML for a graph)."""
+    aliases = FORMAT_ALIASES.get(name.strip().lower())
+    if aliases is not None:
+        name = aliases[1] if offers[0].kind is formats.Kind.RDF else aliases[0]
+    return formats.by_name(name, offers)
+
+
+def without_parameters(accept: str) -> str:
+    """``accept`` with media-type parameters other than ``q`` removed: ``; charset=utf-8``
+    must not keep a range from matching (RFC 9110 §12.5.1)."""
+    ranges = []
+    for part in accept.split(","):
+        media_type, *parameters = (piece.strip() for piece in part.split(";"))
+        kept = [p for p in parameters if p.lower().replace(" ", "").startswith("q=")]
+        ranges.append("; ".join([media_type, *kept]))
+    return ", ".join(ranges)
 
 
 def _negotiated(accept: str, offers: tuple[Format, ...]) -> Format | None:
@@ -113,7 +170,8 @@ def service_description() -> Response:
         return editor_page()
     fmt = _chosen_format(formats.RDF_FORMATS, "the service description")
     store = get_store()
-    etag = caching.etag_for(store.version, "sd", fmt.name, request.host)
+    host = hashlib.sha256(request.host.encode("utf-8", "replace")).hexdigest()[:16]
+    etag = caching.etag_for(store.version, "sd", fmt.name, host)
     cached = caching.not_modified_response(etag)
     if cached is not None:
         return cached
