@@ -294,14 +294,17 @@ def _trim_blank(lines: list[str]) -> list[str]:
 class Writer:
     """Renders terms and blocks with one prefix map."""
 
-    def __init__(self, prefixes: Sequence[tuple[str, str]]):
+    def __init__(self, prefixes: Sequence[tuple[str, str]], *, blank_nodes: bool = False):
         self.prefixes = list(prefixes)
+        self.blank_nodes = blank_nodes  # dumps of the ontology have them; data files must not
         # Longest namespace first, so id/source/ wins over id/.
         self._by_length = sorted(self.prefixes, key=lambda item: -len(item[1]))
 
     def term(self, node: Node) -> str:
         """One term in Turtle syntax."""
         if isinstance(node, BNode):
+            if self.blank_nodes:
+                return f"_:{node}"
             raise FormatError("blank nodes are not allowed in data files: give the node an IRI")
         if isinstance(node, Literal):
             return self.literal(node)
@@ -329,15 +332,15 @@ class Writer:
             return str(literal)
         return f"{text}^^{self.iri(URIRef(literal.datatype))}"
 
-    def block(self, graph: Graph, subject: URIRef, layout: Layout) -> list[str]:
+    def block(self, graph: Graph, subject: Node, layout: Layout) -> list[str]:
         """The lines of one subject's block, with its leading and inner comments."""
-        lines = list(layout.leading.get(subject, []))
+        lines = list(layout.leading.get(URIRef(str(subject)), []))
         predicates = sorted(set(graph.predicates(subject, None)), key=predicate_key)
-        head = self.iri(subject)
+        head = self.term(subject)
         for index, predicate in enumerate(predicates):
             objects = sorted(self.term(obj) for obj in graph.objects(subject, predicate))
             end = " ." if index == len(predicates) - 1 else " ;"
-            comments = layout.inner.get((subject, URIRef(str(predicate))), [])
+            comments = layout.inner.get((URIRef(str(subject)), URIRef(str(predicate))), [])
             lines.extend(comment if index == 0 else INDENT + comment for comment in comments)
             lead = head if index == 0 else ""
             lines.extend(self._statement(lead, URIRef(str(predicate)), objects, end))
