@@ -9,10 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from rdflib import Dataset, Graph
 
 from kg.cli import main
-from kg.config import PROJECT_ROOT
+from kg.config import PROJECT_ROOT, Settings
+from kg.stores import Store
+from kg.web import create_app
 
 DUMPS = (
     "officials-kg.ttl",
@@ -159,3 +162,80 @@ def test_invalid_data_makes_no_release(
 def test_a_bad_version_is_refused(capsys: pytest.CaptureFixture[str], released: Path) -> None:
     assert main(["release", "latest", "--repo", str(released)]) == 2
     assert "'latest' is not a version like 1.0.0" in capsys.readouterr().err
+
+
+# --- the releases over HTTP -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def two_releases(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The releases folder of ``released`` plus a 1.1.0 that renames Zhuhai."""
+    repo = tmp_path_factory.mktemp("second") / "repo"
+    shutil.copytree(released, repo)
+    regions = repo / "data" / "regions.ttl"
+    text = regions.read_text(encoding="utf-8").replace('"Zhuhai"@en', '"Zhuhai City"@en')
+    regions.write_text(text, encoding="utf-8")
+    git(repo, "commit", "-qam", "Rename")
+    assert main(["release", "1.1.0", "--repo", str(repo), "--date", "2026-12-07"]) == 0
+    return repo / "build" / "releases"
+
+
+@pytest.fixture
+def web(two_releases: Path, store: Store) -> FlaskClient:
+    app = create_app(Settings(extra={"releases_dir": two_releases}), store=store)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+HTML = {"Accept": "text/html"}
+
+
+def test_releases_page_lists_dumps_checksums_and_changes(
+    web: FlaskClient, two_releases: Path
+) -> None:
+    page = web.get("/releases/", headers=HTML)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.index("1.1.0") < html.index("1.0.0")
+    digest = hashlib.sha256((two_releases / "1.0.0" / "officials-kg.ttl").read_bytes()).hexdigest()
+    assert digest in html
+    assert 'href="/releases/1.0.0/officials-kg.nq.gz"' in html
+    assert "region:zhuhai" in html  # the 1.1.0 changelog
+
+
+def test_releases_json_and_downloads(web: FlaskClient, two_releases: Path) -> None:
+    listing = web.get("/releases/", headers={"Accept": "application/json"}).get_json()
+    assert [r["version"] for r in listing] == ["1.1.0", "1.0.0"]
+    files = {f["name"]: f for f in listing[1]["files"]}
+    dump = two_releases / "1.0.0" / "officials-kg.nt"
+    assert files["officials-kg.nt"]["size"] == dump.stat().st_size
+    with web.get(files["officials-kg.nt"]["url"]) as response:
+        assert response.status_code == 200 and response.data == dump.read_bytes()
+    assert web.get("/releases/1.0.0/..%2F..%2Fsecret").status_code == 404
+    assert web.get("/releases/9.9.9/officials-kg.nt").status_code == 404
+
+
+def test_an_entity_as_in_a_release(web: FlaskClient) -> None:
+    old = web.get("/id/region/zhuhai?release=1.0.0", headers={"Accept": "text/turtle"})
+    new = web.get("/id/region/zhuhai?release=1.1.0", headers={"Accept": "text/turtle"})
+    assert old.status_code == new.status_code == 200
+    assert old.content_type.startswith("text/turtle")
+    assert 'rdfs:label "Zhuhai"@en' in old.get_data(as_text=True)
+    assert 'rdfs:label "Zhuhai City"@en' in new.get_data(as_text=True)
+    graph = Graph().parse(data=new.get_data(as_text=True), format="turtle")
+    assert len(graph) > 2
+    page = web.get("/id/region/zhuhai?release=1.0.0", headers=HTML)
+    assert page.status_code == 200 and "As in release 1.0.0" in page.get_data(as_text=True)
+
+
+def test_unknown_release_or_entity_is_a_404(web: FlaskClient) -> None:
+    response = web.get("/id/region/zhuhai?release=9.9.9")
+    assert response.status_code == 404
+    assert "No release '9.9.9' (releases: 1.1.0, 1.0.0)" in response.get_data(as_text=True)
+    assert web.get("/id/region/atlantis?release=1.0.0").status_code == 404
+
+
+def test_entity_page_has_a_history_section(web: FlaskClient) -> None:
+    html = web.get("/id/region/zhuhai", headers=HTML).get_data(as_text=True)
+    section = html[html.index('id="history"') :]
+    assert 'href="?release=1.0.0">Release 1.0.0</a> (2026-12-06): added' in section
+    assert 'href="?release=1.1.0">Release 1.1.0</a> (2026-12-07): changed' in section
+    assert "Zhuhai City" in section
