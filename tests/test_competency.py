@@ -16,11 +16,11 @@ from rdflib.term import Node
 
 from kg.config import Settings
 from kg.loading import graph_sources, union_graph
-from kg.namespaces import ID
-from kg.stores import Store, select_rows
+from kg.namespaces import ID, OKG
+from kg.stores import Store, open_store, select_rows
 
 Row = dict[str, object]
-QUESTION_COUNT = 12
+QUESTION_COUNT = 14
 
 
 def py(term: Node) -> object:
@@ -231,3 +231,115 @@ def test_cq12_lower_bound_figures(answer) -> None:  # type: ignore[no-untyped-de
         ]
     )
     assert {r["qualifierLabel"] for r in rows} == {"more than"}
+
+
+def test_cq13_every_claim_rests_on_the_one_article(answer, union: Graph) -> None:  # type: ignore[no-untyped-def]
+    rows = answer(13)
+    claims = {s for s in union.subjects(OKG.evidence, None)}
+    assert {row["claim"] for row in rows} == {str(c) for c in claims}
+    # the English article is a translation (a copy) of the Chinese original: one source, two
+    # documents would still be one; here each claim cites the translation only
+    assert {(row["source"], row["documents"], row["sources"]) for row in rows} == {
+        (iri("source", "bb7817d47544a525-zh"), 1, 1)
+    }
+
+
+def test_cq14_the_article_contradicts_itself_nowhere(answer) -> None:  # type: ignore[no-untyped-def]
+    assert answer(14) == []
+
+
+# Two reports of one broadcast that disagree on its audience, a copy of the first that confirms
+# nothing new, and a figure of another measure. The curators prefer the first report's figure.
+CONFLICT = """
+@prefix okg: <https://w3id.org/officials-kg/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix source: <https://w3id.org/officials-kg/id/source/> .
+@prefix broadcast: <https://w3id.org/officials-kg/id/broadcast/> .
+@prefix figure: <https://w3id.org/officials-kg/id/figure/> .
+@prefix evidence: <https://w3id.org/officials-kg/id/evidence/> .
+
+source:daily a okg:SourceDocument .
+source:portal a okg:SourceDocument .
+source:mirror a okg:SourceDocument ; okg:copyOf source:daily .
+
+broadcast:2020-04-21-x a okg:Broadcast ;
+    okg:evidence evidence:broadcast-2020-04-21-x--daily , evidence:broadcast-2020-04-21-x--portal .
+evidence:broadcast-2020-04-21-x--daily okg:source source:daily .
+evidence:broadcast-2020-04-21-x--portal okg:source source:portal .
+
+figure:2020-04-21-x-viewers a okg:ReportedFigure ;
+    okg:figureOf broadcast:2020-04-21-x ; okg:measures okg:Viewers ;
+    okg:value "2520000"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:MoreThan ;
+    okg:claimRank okg:PreferredRank ; okg:rankReason "The organiser's own count."@en ;
+    okg:evidence evidence:figure-2020-04-21-x-viewers--daily ,
+        evidence:figure-2020-04-21-x-viewers--mirror .
+evidence:figure-2020-04-21-x-viewers--daily okg:source source:daily .
+evidence:figure-2020-04-21-x-viewers--mirror okg:source source:mirror .
+
+figure:2020-04-21-x-viewers-portal a okg:ReportedFigure ;
+    okg:figureOf broadcast:2020-04-21-x ; okg:measures okg:Viewers ;
+    okg:value "2000000"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:Nearly ;
+    okg:evidence evidence:figure-2020-04-21-x-viewers-portal--portal .
+evidence:figure-2020-04-21-x-viewers-portal--portal okg:source source:portal .
+
+figure:2020-04-21-x-sales a okg:ReportedFigure ;
+    okg:figureOf broadcast:2020-04-21-x ; okg:measures okg:SalesAmount ;
+    okg:value "1200000"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Exactly ;
+    okg:evidence evidence:figure-2020-04-21-x-sales--portal .
+evidence:figure-2020-04-21-x-sales--portal okg:source source:portal .
+"""
+
+
+@pytest.fixture(scope="module")
+def conflict_answer(tmp_path_factory: pytest.TempPathFactory, query_files: dict[int, Path]):  # type: ignore[no-untyped-def]
+    """Run question ``number`` on the CONFLICT graph, on Oxigraph and rdflib alike."""
+    folder = tmp_path_factory.mktemp("conflict")
+    (folder / "conflict.ttl").write_text(CONFLICT, encoding="utf-8")
+    store = open_store(Settings(data_dir=folder, store="memory"))
+    graph = Graph().parse(data=CONFLICT, format="turtle")
+
+    def run(number: int) -> list[Row]:
+        query = query_files[number].read_text(encoding="utf-8")
+        rows = [{k: py(v) for k, v in row.items()} for row in select_rows(store, query)]
+        by_rdflib = [
+            {str(k): py(v) for k, v in row.asdict().items() if v is not None}
+            for row in graph.query(query)
+        ]
+        assert rows == by_rdflib
+        return rows
+
+    return run
+
+
+def test_cq13_a_copy_is_no_second_source(conflict_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = conflict_answer(13)
+    single = {row["claim"]: (row["source"], row["documents"]) for row in rows}
+    assert single == {
+        # cited by the daily and its mirror: two documents, one source
+        iri("figure", "2020-04-21-x-viewers"): (iri("source", "daily"), 2),
+        iri("figure", "2020-04-21-x-viewers-portal"): (iri("source", "portal"), 1),
+        iri("figure", "2020-04-21-x-sales"): (iri("source", "portal"), 1),
+    }  # the broadcast itself has two independent sources
+
+
+def test_cq14_finds_the_two_audiences_side_by_side(conflict_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = conflict_answer(14)
+    pairs = {
+        (
+            r["figure"],
+            r["value"],
+            r["rank"],
+            r["other"],
+            r["otherValue"],
+            r["source"],
+            r["otherSource"],
+        )
+        for r in rows
+    }
+    preferred = (iri("figure", "2020-04-21-x-viewers"), Decimal(2_520_000), str(OKG.PreferredRank))
+    other = (iri("figure", "2020-04-21-x-viewers-portal"), Decimal(2_000_000))
+    assert pairs == {
+        (*preferred, *other, iri("source", "daily"), iri("source", "portal")),
+        (*preferred, *other, iri("source", "mirror"), iri("source", "portal")),
+    }
+    assert all("otherRank" not in r for r in rows)  # the other figure keeps normal rank
