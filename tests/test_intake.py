@@ -528,3 +528,17 @@ def test_every_industry_is_in_the_scheme() -> None:
         for v, term in vocab.INDUSTRIES.items()
         if (URIRef(term), RDF.type, OKG.Industry) not in data
     ] == []
+
+
+def test_a_copy_in_another_language_is_a_translation(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    original = {**SOURCE, "id": "original-zh", "language": "zh", "url": "https://example.org/zh"}
+    assert intake(capsys, repo, sheet_text(original))[0] == 0
+    translation = {**SOURCE, "id": "copy-en", "copy_of": "original-zh"}
+    mirror = {**SOURCE, "id": "copy-zh", "language": "zh", "copy_of": "https://example.org/zh"}
+    assert intake(capsys, repo, sheet_text(translation))[0] == 0
+    assert intake(capsys, repo, sheet_text(mirror))[0] == 0
+    graph = data_graph(repo)
+    assert (iri("source:copy-en"), OKG.translatedFrom, iri("source:original-zh")) in graph
+    assert (iri("source:copy-zh"), OKG.copyOf, iri("source:original-zh")) in graph

@@ -216,7 +216,9 @@ class Builder:
         self.add(iri, DCTERMS.language, URIRef(vocab.LANGUAGES[language]), row)
         original = self._original(row)
         if original is not None:
-            self.add(iri, OKG.copyOf, original, row)
+            theirs = set(self.existing.objects(original, DCTERMS.language))
+            translated = bool(theirs) and URIRef(vocab.LANGUAGES[language]) not in theirs
+            self.add(iri, OKG.translatedFrom if translated else OKG.copyOf, original, row)
         self.note(iri, row)
 
     def _original(self, row: Row) -> URIRef | None:
