@@ -295,7 +295,7 @@ def stamp_ontology(path: Path, version: str, day: date) -> None:
 
 
 CITATION = """cff-version: 1.2.0
-message: "If you use this dataset, please cite it as below."
+message: "If you use this dataset, please cite it as below, with the release version you used."
 title: "officials-kg: Chinese officials' live-commerce broadcasts in 2020"
 type: dataset
 authors:
