@@ -34,9 +34,11 @@ FILE_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
     (OKG.Region, "regions.ttl"),
     (OKG.Official, "officials.ttl"),
     (OKG.Office, "officials.ttl"),
+    (OKG.Tenure, "officials.ttl"),
     (OKG.Organization, "organizations.ttl"),
     (OKG.Product, "products.ttl"),
     (OKG.Brand, "products.ttl"),
+    (OKG.Attraction, "products.ttl"),
     (OKG.Industry, "products.ttl"),
     (OKG.Broadcast, "broadcasts.ttl"),
     (OKG.Purchase, "broadcasts.ttl"),
@@ -189,7 +191,8 @@ def render_files(
 ) -> dict[Path, str]:
     """The new canonical text of each file that gains triples."""
     new_texts: dict[Path, str] = {}
-    heading = [f"# --- From source:{sheet.source.id} (kg intake of {sheet.path.name}) " + "-" * 10]
+    title = f"# --- From source:{sheet.source.id} (kg intake) "
+    heading = [title + "-" * max(3, 100 - len(title))]
     for path in sorted(set(placed.values())):
         old = texts.get(path, "")
         graph = Graph().parse(data=old, format="turtle") if old else Graph()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 
 from kg.curation import vocab
-from kg.curation.reconcile import Decision, GraphIndex, Verdict, decide
+from kg.curation.reconcile import Candidate, Decision, GraphIndex, Verdict, best_label, decide
 from kg.curation.sheet import Issue, Row, Sheet
 from kg.curation.turtle import DATA_PREFIXES
 from kg.namespaces import ID
@@ -198,6 +198,7 @@ class Resolver:
             decision = Decision(Verdict.NEW, reason="it lies in a region or body that is new")
         else:
             decision = decide(self.index, row.kind, names, within=within, office=row["office_en"])
+        decision = self._same_id(row, decision)
         self.decisions[row.id] = decision
         if decision.verdict is Verdict.REUSE and decision.iri is not None:
             self._assign(row, decision.iri, new=False)
@@ -205,6 +206,22 @@ class Resolver:
             self._assign(row, self._fresh(row, within), new=True)
         else:
             self.unsure[row.number] = decision
+
+    def _same_id(self, row: Row, decision: Decision) -> Decision:
+        """A new entity whose id is an existing one's slug (of the same kind, another name): ask.
+
+        Officials are exempt: namesakes elsewhere rightly get ``{id}-{region}``.
+        """
+        existing = iri_of(NAMESPACE[row.kind], row.id)
+        if decision.verdict is not Verdict.NEW or row.kind == "official":
+            return decision
+        if self.index.kind_of(existing) != row.kind:
+            return decision
+        label = best_label(self.graph, existing)
+        reason = f"{NAMESPACE[row.kind]}:{row.id} exists under another name"
+        return Decision(
+            Verdict.UNSURE, candidates=(Candidate(existing, 0.0, label),), reason=reason
+        )
 
     def _forced(self, row: Row) -> URIRef | None:
         """Apply the ``match`` column: ``new``, a CURIE/IRI to reuse, or leftover candidates."""
