@@ -542,3 +542,22 @@ def test_a_copy_in_another_language_is_a_translation(
     graph = data_graph(repo)
     assert (iri("source:copy-en"), OKG.translatedFrom, iri("source:original-zh")) in graph
     assert (iri("source:copy-zh"), OKG.copyOf, iri("source:original-zh")) in graph
+
+
+@pytest.mark.parametrize("name", ["Zǐguī County", "zi3gui1", "ZIGUI"])
+def test_pinyin_with_or_without_tones_finds_the_region(
+    capsys: pytest.CaptureFixture[str], repo: Path, name: str
+) -> None:
+    rows = (
+        SOURCE,
+        {
+            "kind": "region",
+            "id": "zg",
+            "name_en": name,
+            "type": "county",
+            "within": "region:yichang",
+        },
+    )
+    code, out, err, _ = intake(capsys, repo, sheet_text(*rows), "--dry-run")
+    assert code == 0, err
+    assert "reused  region:zigui-county" in out

@@ -106,7 +106,7 @@ def intake(path: Path, settings: Settings, *, dry_run: bool = False) -> Outcome:
     report = validate_texts(new_texts, settings)
     if not report.conforms:
         raise IntakeError(validation_issues(report, builder.rows_of))
-    outcome = _outcome(sheet, resolver, additions, placed, report)
+    outcome = _outcome(sheet, resolver, additions, placed, report, set(builder.rows_of))
     if not dry_run:
         replace_files(new_texts)
         outcome.written = True
@@ -252,6 +252,7 @@ def _outcome(
     additions: Graph,
     placed: dict[URIRef, Path],
     report: ValidationReport,
+    touched: set[URIRef],
 ) -> Outcome:
     outcome = Outcome(sheet.path, triples=len(additions))
     for row in sheet.rows:
@@ -275,6 +276,6 @@ def _outcome(
     outcome.warnings = [
         f"{curie(URIRef(r.focus_node))}: {r.message}"
         for r in report.results
-        if r.severity == "Warning"
+        if r.severity == "Warning" and URIRef(r.focus_node) in touched
     ]
     return outcome
