@@ -6,11 +6,14 @@ import gzip
 import hashlib
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
+import httpx
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph
+from werkzeug.serving import make_server
 
 from kg.cli import main
 from kg.config import PROJECT_ROOT, Settings
@@ -239,3 +242,26 @@ def test_entity_page_has_a_history_section(web: FlaskClient) -> None:
     assert 'href="?release=1.0.0">Release 1.0.0</a> (2026-12-06): added' in section
     assert 'href="?release=1.1.0">Release 1.1.0</a> (2026-12-07): changed' in section
     assert "Zhuhai City" in section
+
+
+def test_releases_over_real_http(two_releases: Path, store: Store) -> None:
+    """The same answers through a real HTTP server on a free localhost port."""
+    app = create_app(Settings(extra={"releases_dir": two_releases}), store=store)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            listing = client.get("/releases/", headers={"Accept": "application/json"})
+            assert listing.status_code == 200
+            assert [r["version"] for r in listing.json()] == ["1.1.0", "1.0.0"]
+            old = client.get("/id/region/zhuhai", params={"release": "1.0.0"})
+            assert old.status_code == 200 and old.headers["content-type"].startswith("text/turtle")
+            assert '"Zhuhai"@en' in old.text
+            dump = client.get("/releases/1.1.0/officials-kg.nt.gz")
+            assert dump.content == (two_releases / "1.1.0" / "officials-kg.nt.gz").read_bytes()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()

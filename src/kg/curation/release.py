@@ -268,11 +268,13 @@ MEDIA_TYPES = {
     ".trig": "application/trig",
     ".nq": "application/n-quads",
     ".gz": "application/gzip",
+    ".md": "text/markdown; charset=utf-8",
 }
 
 
 def media_type(name: str) -> str:
-    return MEDIA_TYPES[Path(name).suffix]
+    """The media type of a release file by its extension (text/plain for the others)."""
+    return MEDIA_TYPES.get(Path(name).suffix, "text/plain; charset=utf-8")
 
 
 # --- stamping the sources -------------------------------------------------------------------

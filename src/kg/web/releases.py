@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 
 from kg.config import PROJECT_ROOT
 from kg.curation import history
+from kg.curation.release import media_type
 from kg.curation.turtle import DATA_PREFIXES, Layout, Writer
 from kg.formats import prefers_html
 from kg.web import get_settings
@@ -67,7 +68,11 @@ def download(version: str, name: str) -> Response:
     )
     if release is None or name not in known or not (release.folder / name).is_file():
         return error_response(404, "Not found", f"No file {name!r} in release {version!r}.")
-    return send_from_directory(release.folder, name, max_age=86400)
+    # A .gz file is served as what it is (application/gzip), never as a Content-Encoding
+    # that clients would undo before saving it under its .gz name.
+    response = send_from_directory(release.folder, name, max_age=86400, mimetype=media_type(name))
+    response.headers.pop("Content-Encoding", None)
+    return response
 
 
 @bp.before_app_request
