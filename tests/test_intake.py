@@ -250,7 +250,7 @@ def test_a_shape_violation_writes_nothing_and_names_the_row(
     rows[7] = {**rows[7], "as_of": "2024-01-01"}  # outside the window the shapes allow
     code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
     assert code == 1
-    assert "row 9: figure:2020-04-21-zigui-sales [okg:asOf]" in err
+    assert "row 9, column as_of: figure:2020-04-21-zigui-sales [okg:asOf]" in err
     assert digest(repo / "data") == before
 
 

@@ -216,8 +216,52 @@ def validate_texts(new_texts: dict[Path, str], settings: Settings) -> Validation
         return validate(settings.replace(data_dir=copy))
 
 
+# The sheet column a property comes from, to name it in a shape violation.
+COLUMN_OF_PATH: dict[str, str] = {
+    "rdfs:label": "name_en",
+    "skos:altLabel": "alt",
+    "okg:locatedIn": "within",
+    "okg:basedIn": "within",
+    "okg:originRegion": "within",
+    "okg:officeOf": "within",
+    "okg:inIndustry": "industry",
+    "okg:madeBy": "company",
+    "okg:startDate": "date",
+    "okg:host": "hosts",
+    "okg:platform": "platform",
+    "okg:features": "products",
+    "okg:promotesRegion": "region",
+    "okg:date": "date",
+    "okg:earliestDate": "date",
+    "okg:latestDate": "date_end",
+    "okg:dateBasis": "note",
+    "okg:figureOf": "of",
+    "okg:statedIn": "of",
+    "okg:measures": "measure",
+    "okg:value": "value",
+    "okg:unit": "unit",
+    "okg:qualifier": "qualifier",
+    "okg:window": "window",
+    "okg:asOf": "as_of",
+    "okg:statedAs": "stated_as",
+    "okg:speaker": "speaker",
+    "okg:publishedBy": "platform",
+    "okg:claimRank": "rank",
+    "okg:rankReason": "rank_reason",
+    "okg:locator": "locator",
+    "okg:quote": "evidence",
+    "okg:paraphrase": "evidence",
+    "schema:url": "url",
+    "dcterms:issued": "date",
+    "dcterms:language": "language",
+    "dcterms:title": "name_en",
+    "okg:copyOf": "copy_of",
+    "okg:translatedFrom": "copy_of",
+}
+
+
 def validation_issues(report: ValidationReport, rows_of: dict[URIRef, int]) -> list[Issue]:
-    """The violations of a failed validation, each tied to the row its focus node comes from."""
+    """The violations of a failed validation, each tied to the row (and column) it comes from."""
     issues = []
     for result in report.results:
         if result.severity != "Violation":
@@ -225,7 +269,8 @@ def validation_issues(report: ValidationReport, rows_of: dict[URIRef, int]) -> l
         row = rows_of.get(URIRef(result.focus_node))
         where = curie(URIRef(result.focus_node))
         path = f" [{result.path}]" if result.path else ""
-        issues.append(Issue(row, None, f"{where}{path}: {result.message}"))
+        column = COLUMN_OF_PATH.get(result.path or "")
+        issues.append(Issue(row, column, f"{where}{path}: {result.message}"))
     return issues
 
 
