@@ -561,3 +561,25 @@ def test_pinyin_with_or_without_tones_finds_the_region(
     code, out, err, _ = intake(capsys, repo, sheet_text(*rows), "--dry-run")
     assert code == 0, err
     assert "reused  region:zigui-county" in out
+
+
+def test_several_sheets_are_taken_in_dependency_order(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    """The confirming sheet comes first on the command line; it succeeds in the second pass."""
+    first = repo / "sheets" / "a-confirms.csv"
+    second = repo / "sheets" / "b-original.csv"
+    first.parent.mkdir(exist_ok=True)
+    confirm = {**SOURCE, "id": "example-2020-04-25", "url": "https://example.org/news/2"}
+    rows = (
+        confirm,
+        claim(kind="broadcast", id="x", hosts="official:li-si", match="broadcast:2020-04-21-zigui"),
+    )
+    first.write_text(sheet_text(*rows), encoding="utf-8")
+    second.write_text(sheet_text(*DONE_WHEN), encoding="utf-8")
+    code = main(["intake", str(first), str(second), "--data", str(repo / "data")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.index("b-original.csv") < out.index("a-confirms.csv")
+    broadcast = iri("broadcast:2020-04-21-zigui")
+    assert len(list(data_graph(repo).objects(broadcast, OKG.evidence))) == 2
