@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 
 from kg.curation import vocab
@@ -133,18 +134,19 @@ class Resolver:
         return value in self.new
 
     def _did_you_mean(self, value: str) -> str:
+        """A close slug of the same folder (a typo of a reference), or nothing."""
         iri = expand_curie(value)
         if iri is None:
             return ""
         namespace, slug = slug_of(iri)
         known = [
             slug_of(e.iri)[1]
-            for es in self.index.entities.values()
-            for e in es
+            for entities in self.index.entities.values()
+            for e in entities
             if slug_of(e.iri)[0] == namespace
         ]
-        guess = vocab.suggest(slug, dict.fromkeys(known, ""))
-        return f"; did you mean {namespace}:{guess}?" if guess else ""
+        match = process.extractOne(slug, known, scorer=fuzz.ratio, score_cutoff=85)
+        return f"; did you mean {namespace}:{match[0]}?" if match else ""
 
     # --- rows -------------------------------------------------------------------------------
     def _source(self, row: Row) -> None:
