@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.config import Settings
 from kg.curation.build import Builder
-from kg.curation.reconcile import GraphIndex, Verdict
+from kg.curation.reconcile import Candidate, GraphIndex, Verdict
 from kg.curation.resolve import Resolver, curie, write_candidates
 from kg.curation.sheet import Issue, Row, Sheet, SheetError, check_sheet, read_sheet, write_sheet
 from kg.curation.turtle import Section, read_layout, render
@@ -132,8 +132,8 @@ def _resolve(sheet: Sheet, existing: Graph, ontology: Graph) -> Resolver:
     return resolver
 
 
-def _unsure_message(row: Row, reason: str, candidates: Iterable[object]) -> str:
-    listed = "; ".join(f"{curie(c.iri)} ({c.label}, {c.score:g})" for c in candidates)  # type: ignore[attr-defined]
+def _unsure_message(row: Row, reason: str, candidates: Iterable[Candidate]) -> str:
+    listed = "; ".join(f"{curie(c.iri)} ({c.label}, {c.score:g})" for c in candidates)
     return (
         f"'{row['name_en'] or row['name_zh']}' is unsure ({reason}): {listed}. "
         "The candidates are now in the match column: keep one CURIE (without '?') or write new"

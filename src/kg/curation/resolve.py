@@ -331,7 +331,7 @@ class Resolver:
             return self.platforms[value]
         decision = decide(self.index, "organization", [value])
         if decision.verdict is Verdict.UNSURE:
-            options = "; ".join(f"{_curie(c.iri)} ({c.label})" for c in decision.candidates)
+            options = "; ".join(f"{curie(c.iri)} ({c.label})" for c in decision.candidates)
             self._issue(
                 row, column, f"'{value}' may be {options}: write the CURIE of the right one"
             )
@@ -373,14 +373,12 @@ class Resolver:
         self.issues.append(Issue(row.number, column, message))
 
 
-def _curie(iri: URIRef) -> str:
-    namespace, slug = slug_of(iri)
-    return f"{namespace}:{slug}"
-
-
 def curie(iri: URIRef) -> str:
     """``region:hubei`` for one of our IRIs, else the IRI."""
-    return _curie(iri) if str(iri).startswith(str(ID)) else str(iri)
+    if not str(iri).startswith(str(ID)):
+        return str(iri)
+    namespace, slug = slug_of(iri)
+    return f"{namespace}:{slug}"
 
 
 def write_candidates(sheet: Sheet, unsure: dict[int, Decision]) -> None:
