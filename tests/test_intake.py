@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.cli import main
 from kg.config import PROJECT_ROOT
@@ -583,3 +583,24 @@ def test_several_sheets_are_taken_in_dependency_order(
     assert out.index("b-original.csv") < out.index("a-confirms.csv")
     broadcast = iri("broadcast:2020-04-21-zigui")
     assert len(list(data_graph(repo).objects(broadcast, OKG.evidence))) == 2
+
+
+def test_a_reworded_office_of_the_same_body_is_the_same_office(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    rows = (
+        SOURCE,
+        claim(
+            kind="official",
+            id="wu-zuyun",
+            name_en="Wu Zuyun",
+            within="region:qianjiang",
+            office_en="Party Secretary of Qianjiang",
+        ),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    office = iri("office:secretary-of-cpc-qianjiang-municipal-committee")
+    assert set(graph.objects(iri("official:wu-zuyun"), OKG.holdsOffice)) == {office}
+    assert (office, SKOS.altLabel, Literal("Party Secretary of Qianjiang", lang="en")) in graph
