@@ -604,3 +604,30 @@ def test_a_reworded_office_of_the_same_body_is_the_same_office(
     office = iri("office:secretary-of-cpc-qianjiang-municipal-committee")
     assert set(graph.objects(iri("official:wu-zuyun"), OKG.holdsOffice)) == {office}
     assert (office, SKOS.altLabel, Literal("Party Secretary of Qianjiang", lang="en")) in graph
+
+
+def test_a_platform_named_in_a_cell_is_the_sheets_own_organization_row(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    rows = (
+        SOURCE,
+        {
+            "kind": "organization",
+            "id": "kuaishou",
+            "name_en": "Kuaishou",
+            "name_zh": "快手",
+            "type": "platform",
+        },
+        claim(
+            kind="broadcast",
+            id="2020-04-21-wuhan",
+            date="2020-04-21",
+            hosts="official:li-qiang",
+            platform="快手",
+        ),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    assert (iri("broadcast:2020-04-21-wuhan"), OKG.platform, iri("organization:kuaishou")) in graph
+    assert (iri("organization:kuaishou-2"), None, None) not in graph

@@ -17,6 +17,7 @@ from kg.curation.reconcile import Candidate, Decision, GraphIndex, Verdict, best
 from kg.curation.sheet import Issue, Row, Sheet
 from kg.curation.turtle import DATA_PREFIXES
 from kg.namespaces import ID
+from kg.search.variants import name_keys
 
 # The IRI folder of each row kind (an aggregate row is a report).
 NAMESPACE: dict[str, str] = {
@@ -329,6 +330,9 @@ class Resolver:
             return self.ref(row, column, value)
         if value in self.platforms:
             return self.platforms[value]
+        own = self._organization_row_named(value)
+        if own is not None:
+            return self.iris.get(own.id)
         decision = decide(self.index, "organization", [value])
         if decision.verdict is Verdict.UNSURE:
             options = "; ".join(f"{curie(c.iri)} ({c.label})" for c in decision.candidates)
@@ -339,6 +343,15 @@ class Resolver:
         iri = decision.iri if decision.iri is not None else self._fresh_platform(value)
         self.platforms[value] = iri
         return iri
+
+    def _organization_row_named(self, name: str) -> Row | None:
+        """This sheet's organization row with that name (in any spelling), if there is one."""
+        keys = name_keys(name)
+        for row in self.sheet.of_kind("organization"):
+            names = [row["name_en"], row["name_zh"], *row.values("alt")]
+            if any(keys & name_keys(other) for other in names if other):
+                return row
+        return None
 
     def _fresh_platform(self, name: str) -> URIRef:
         slug = vocab.slugify(name) or "platform"

@@ -281,6 +281,11 @@ def _check_formats(row: Row) -> Iterator[Issue]:
         yield Issue(row.number, "date_end", f"{end} is before date {start}")
     if row["date_end"] and not row["date"] and row.kind != "aggregate":
         yield Issue(row.number, "date", "a range needs its earliest date too")
+    if ";" in row["platform"]:
+        message = (
+            "one platform per row (okg:platform is single): keep the main one, note the others"
+        )
+        yield Issue(row.number, "platform", message)
     if row.kind == "aggregate" and not (row["platform"] or row["speaker"]):
         message = "who published the figure: a platform, or the body or media in speaker"
         yield Issue(row.number, "platform", message)
