@@ -631,3 +631,25 @@ def test_a_platform_named_in_a_cell_is_the_sheets_own_organization_row(
     graph = data_graph(repo)
     assert (iri("broadcast:2020-04-21-wuhan"), OKG.platform, iri("organization:kuaishou")) in graph
     assert (iri("organization:kuaishou-2"), None, None) not in graph
+
+
+def test_two_officials_in_one_office_share_it(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    deputy = {"within": "region:zigui-county", "office_en": "Deputy Head of Zigui County"}
+    rows = (
+        SOURCE,
+        claim(kind="official", id="zhang-san", name_en="Zhang San", **deputy),
+        claim(kind="official", id="wang-wu", name_en="Wang Wu", **deputy),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    office = iri("office:deputy-head-of-zigui-county")
+    holders = set(graph.objects(office, OKG.heldBy))
+    assert holders == {
+        iri("official:song-junhua"),
+        iri("official:zhang-san"),
+        iri("official:wang-wu"),
+    }
+    assert (iri("office:deputy-head-of-zigui-county-2"), None, None) not in graph

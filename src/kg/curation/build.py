@@ -349,7 +349,7 @@ class Builder:
 
         In order: an office the official holds with the same name; the one office the official
         holds in the same body (reworded: "Party Committee" for "CPC … Committee"); an office of
-        the body with the same name (held before by someone else).
+        the body with the same name (held by someone else too: there are several deputy heads).
         """
         held = sorted(self.index.offices(official))
         for office in held:
@@ -358,11 +358,13 @@ class Builder:
         in_body = [o for o in held if body is not None and (o, OKG.officeOf, body) in self.existing]
         if len(in_body) == 1:
             return in_body[0], True
-        if body is not None:
-            for found in sorted(self.existing.subjects(OKG.officeOf, body), key=str):
-                office = URIRef(str(found))
-                if keys & keys_of(self.index.labels(office)):
-                    return office, False
+        if body is None:
+            return None, False
+        for graph in (self.existing, self.graph):  # the graph's offices, then this sheet's
+            for found in sorted(graph.subjects(OKG.officeOf, body), key=str):
+                labels = [x for x in graph.objects(found, RDFS.label) if isinstance(x, Literal)]
+                if keys & keys_of(labels):
+                    return URIRef(str(found)), False
         return None, False
 
     def _fresh(self, wanted: URIRef) -> URIRef:
