@@ -653,3 +653,18 @@ def test_two_officials_in_one_office_share_it(
         iri("official:wang-wu"),
     }
     assert (iri("office:deputy-head-of-zigui-county-2"), None, None) not in graph
+
+
+def test_a_product_of_the_same_name_from_another_place_is_another_product(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    oranges = {"kind": "product", "name_en": "Zigui navel oranges", "industry": "agriculture"}
+    rows = (
+        SOURCE,
+        {**oranges, "id": "same", "within": "region:yichang"},  # Zigui lies in Yichang: the same
+        {**oranges, "id": "other", "within": "region:beijing"},  # same name, unrelated place
+    )
+    code, out, err, _ = intake(capsys, repo, sheet_text(*rows), "--dry-run")
+    assert code == 0, err
+    assert "reused  product:zigui-navel-oranges" in out and "row 3 'same'" in out
+    assert "created product:other" in out
