@@ -7,6 +7,7 @@ import hashlib
 import shutil
 import subprocess
 import threading
+from html import unescape
 from pathlib import Path
 
 import httpx
@@ -238,10 +239,10 @@ def test_unknown_release_or_entity_is_a_404(web: FlaskClient) -> None:
 
 def test_entity_page_has_a_history_section(web: FlaskClient) -> None:
     html = web.get("/id/region/zhuhai", headers=HTML).get_data(as_text=True)
-    section = html[html.index('id="history"') :]
+    section = unescape(html[html.index('id="history"') :])
     assert 'href="?release=1.0.0">Release 1.0.0</a> (2026-12-06): added' in section
     assert 'href="?release=1.1.0">Release 1.1.0</a> (2026-12-07): changed' in section
-    assert "Zhuhai City" in section
+    assert 'rdfs:label: "Zhuhai"@en → "Zhuhai City"@en' in section
 
 
 def test_releases_over_real_http(two_releases: Path, store: Store) -> None:

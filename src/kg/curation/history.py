@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.curation.diff import PropertyChange, Version, compare
+from kg.curation.diff import PropertyChange, Version, compare, term_writer
 
 NTRIPLES = "officials-kg.nt"
 VERSION_PARTS = re.compile(r"\d+|[^\d.]+")
@@ -99,6 +99,21 @@ class HistoryEntry:
     date: str
     status: str
     properties: list[PropertyChange]
+
+    def lines(self) -> list[str]:
+        """Each property change in words: ``rdfs:label: "Zhuhai"@en → "Zhuhai City"@en``."""
+        return [describe_change(change) for change in self.properties]
+
+
+def describe_change(change: PropertyChange) -> str:
+    """One property change in Turtle terms: old → new, + added, - removed."""
+    writer = term_writer()
+    old = ", ".join(writer.term(term) for term in change.removed)
+    new = ", ".join(writer.term(term) for term in change.added)
+    name = writer.iri(change.predicate)
+    if change.changed:
+        return f"{name}: {old} → {new}"
+    return f"{name}: + {new}" if new else f"{name}: - {old}"
 
 
 def history(folder: Path, iri: URIRef) -> list[HistoryEntry]:
