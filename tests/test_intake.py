@@ -668,3 +668,16 @@ def test_a_product_of_the_same_name_from_another_place_is_another_product(
     assert code == 0, err
     assert "reused  product:zigui-navel-oranges" in out and "row 3 'same'" in out
     assert "created product:other" in out
+
+
+@pytest.mark.parametrize("separator", ["\t", ";"])
+def test_tab_or_semicolon_separated_sheets_are_read(
+    capsys: pytest.CaptureFixture[str], repo: Path, separator: str
+) -> None:
+    text = sheet_text(*DONE_WHEN)
+    rows = list(csv.reader(io.StringIO(text)))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="\n").writerows(rows)
+    code, out, err, _ = intake(capsys, repo, buffer.getvalue(), "--dry-run")
+    assert code == 0, err
+    assert "created official:li-si" in out
