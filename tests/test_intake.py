@@ -127,6 +127,33 @@ DONE_WHEN = (
 )
 
 
+# What the sheet adds to data/officials.ttl, exactly: the new official, the office of the
+# existing county government, the tenure claim and its evidence, in the canonical layout.
+EXPECTED_OFFICIALS = """
+# --- From source:example-2020-04-22 (kg intake) ---------------------------------------------------
+official:li-si a okg:Official ;
+    rdfs:label "Li Si"@en ;
+    foaf:name "Li Si" ;
+    okg:holdsOffice office:head-of-zigui-county .
+
+office:head-of-zigui-county a okg:Office ;
+    rdfs:label "Head of Zigui County"@en , "秭归县县长"@zh ;
+    okg:officeOf organization:zigui-county-peoples-government ;
+    okg:heldBy official:li-si .
+
+tenure:li-si-head-of-zigui-county a okg:Tenure ;
+    rdfs:label "Li Si, Head of Zigui County"@en ;
+    okg:tenureHolder official:li-si ;
+    okg:tenureOffice office:head-of-zigui-county ;
+    okg:evidence evidence:tenure-li-si-head-of-zigui-county--example-2020-04-22 .
+
+evidence:tenure-li-si-head-of-zigui-county--example-2020-04-22 a okg:Evidence ;
+    okg:source source:example-2020-04-22 ;
+    okg:locator "para 1" ;
+    okg:paraphrase "Li Si is named as the head of Zigui County."@en .
+"""
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A temporary copy of data/ and sources/ (ontology and shapes are the repository's)."""
@@ -225,7 +252,8 @@ def test_done_when_reuses_existing_creates_new_and_attaches_evidence(
     broadcasts = (repo / "data" / "broadcasts.ttl").read_text(encoding="utf-8")
     assert "broadcast:2020-04-21-zigui a okg:Broadcast ;" in broadcasts
     assert "# --- From source:example-2020-04-22" in broadcasts
-    assert "official:li-si a okg:Official ;" in (repo / "data" / "officials.ttl").read_text()
+    officials = (repo / "data" / "officials.ttl").read_text(encoding="utf-8")
+    assert officials.endswith(EXPECTED_OFFICIALS)
     assert main(["validate", "--data", str(repo / "data")]) == 0
 
 
