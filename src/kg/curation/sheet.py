@@ -291,7 +291,11 @@ def _check_formats(row: Row) -> Iterator[Issue]:
     if start and end and end < start:
         yield Issue(row.number, "date_end", f"{end} is before date {start}")
     if row["date_end"] and not row["date"] and row.kind != "aggregate":
-        yield Issue(row.number, "date", "a range needs its earliest date too")
+        message = (
+            "a range needs its earliest date too: the earliest the source allows "
+            "(e.g. 2020-01-01 for 'recently' in a 2020 report), with the reason in note"
+        )
+        yield Issue(row.number, "date", message)
     if ";" in row["platform"]:
         message = (
             "one platform per row (okg:platform is single): keep the main one, note the others"
