@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.cli import main
 from kg.config import PROJECT_ROOT
@@ -127,6 +127,33 @@ DONE_WHEN = (
 )
 
 
+# What the sheet adds to data/officials.ttl, exactly: the new official, the office of the
+# existing county government, the tenure claim and its evidence, in the canonical layout.
+EXPECTED_OFFICIALS = """
+# --- From source:example-2020-04-22 (kg intake) ---------------------------------------------------
+official:li-si a okg:Official ;
+    rdfs:label "Li Si"@en ;
+    foaf:name "Li Si" ;
+    okg:holdsOffice office:head-of-zigui-county .
+
+office:head-of-zigui-county a okg:Office ;
+    rdfs:label "Head of Zigui County"@en , "秭归县县长"@zh ;
+    okg:officeOf organization:zigui-county-peoples-government ;
+    okg:heldBy official:li-si .
+
+tenure:li-si-head-of-zigui-county a okg:Tenure ;
+    rdfs:label "Li Si, Head of Zigui County"@en ;
+    okg:tenureHolder official:li-si ;
+    okg:tenureOffice office:head-of-zigui-county ;
+    okg:evidence evidence:tenure-li-si-head-of-zigui-county--example-2020-04-22 .
+
+evidence:tenure-li-si-head-of-zigui-county--example-2020-04-22 a okg:Evidence ;
+    okg:source source:example-2020-04-22 ;
+    okg:locator "para 1" ;
+    okg:paraphrase "Li Si is named as the head of Zigui County."@en .
+"""
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A temporary copy of data/ and sources/ (ontology and shapes are the repository's)."""
@@ -225,7 +252,8 @@ def test_done_when_reuses_existing_creates_new_and_attaches_evidence(
     broadcasts = (repo / "data" / "broadcasts.ttl").read_text(encoding="utf-8")
     assert "broadcast:2020-04-21-zigui a okg:Broadcast ;" in broadcasts
     assert "# --- From source:example-2020-04-22" in broadcasts
-    assert "official:li-si a okg:Official ;" in (repo / "data" / "officials.ttl").read_text()
+    officials = (repo / "data" / "officials.ttl").read_text(encoding="utf-8")
+    assert officials.endswith(EXPECTED_OFFICIALS)
     assert main(["validate", "--data", str(repo / "data")]) == 0
 
 
@@ -250,7 +278,7 @@ def test_a_shape_violation_writes_nothing_and_names_the_row(
     rows[7] = {**rows[7], "as_of": "2024-01-01"}  # outside the window the shapes allow
     code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
     assert code == 1
-    assert "row 9: figure:2020-04-21-zigui-sales [okg:asOf]" in err
+    assert "row 9, column as_of: figure:2020-04-21-zigui-sales [okg:asOf]" in err
     assert digest(repo / "data") == before
 
 
@@ -528,3 +556,156 @@ def test_every_industry_is_in_the_scheme() -> None:
         for v, term in vocab.INDUSTRIES.items()
         if (URIRef(term), RDF.type, OKG.Industry) not in data
     ] == []
+
+
+def test_a_copy_in_another_language_is_a_translation(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    original = {**SOURCE, "id": "original-zh", "language": "zh", "url": "https://example.org/zh"}
+    assert intake(capsys, repo, sheet_text(original))[0] == 0
+    translation = {**SOURCE, "id": "copy-en", "copy_of": "original-zh"}
+    mirror = {**SOURCE, "id": "copy-zh", "language": "zh", "copy_of": "https://example.org/zh"}
+    assert intake(capsys, repo, sheet_text(translation))[0] == 0
+    assert intake(capsys, repo, sheet_text(mirror))[0] == 0
+    graph = data_graph(repo)
+    assert (iri("source:copy-en"), OKG.translatedFrom, iri("source:original-zh")) in graph
+    assert (iri("source:copy-zh"), OKG.copyOf, iri("source:original-zh")) in graph
+
+
+@pytest.mark.parametrize("name", ["Zǐguī County", "zi3gui1", "ZIGUI"])
+def test_pinyin_with_or_without_tones_finds_the_region(
+    capsys: pytest.CaptureFixture[str], repo: Path, name: str
+) -> None:
+    rows = (
+        SOURCE,
+        {
+            "kind": "region",
+            "id": "zg",
+            "name_en": name,
+            "type": "county",
+            "within": "region:yichang",
+        },
+    )
+    code, out, err, _ = intake(capsys, repo, sheet_text(*rows), "--dry-run")
+    assert code == 0, err
+    assert "reused  region:zigui-county" in out
+
+
+def test_several_sheets_are_taken_in_dependency_order(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    """The confirming sheet comes first on the command line; it succeeds in the second pass."""
+    first = repo / "sheets" / "a-confirms.csv"
+    second = repo / "sheets" / "b-original.csv"
+    first.parent.mkdir(exist_ok=True)
+    confirm = {**SOURCE, "id": "example-2020-04-25", "url": "https://example.org/news/2"}
+    rows = (
+        confirm,
+        claim(kind="broadcast", id="x", hosts="official:li-si", match="broadcast:2020-04-21-zigui"),
+    )
+    first.write_text(sheet_text(*rows), encoding="utf-8")
+    second.write_text(sheet_text(*DONE_WHEN), encoding="utf-8")
+    code = main(["intake", str(first), str(second), "--data", str(repo / "data")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.index("b-original.csv") < out.index("a-confirms.csv")
+    broadcast = iri("broadcast:2020-04-21-zigui")
+    assert len(list(data_graph(repo).objects(broadcast, OKG.evidence))) == 2
+
+
+def test_a_reworded_office_of_the_same_body_is_the_same_office(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    rows = (
+        SOURCE,
+        claim(
+            kind="official",
+            id="wu-zuyun",
+            name_en="Wu Zuyun",
+            within="region:qianjiang",
+            office_en="Party Secretary of Qianjiang",
+        ),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    office = iri("office:secretary-of-cpc-qianjiang-municipal-committee")
+    assert set(graph.objects(iri("official:wu-zuyun"), OKG.holdsOffice)) == {office}
+    assert (office, SKOS.altLabel, Literal("Party Secretary of Qianjiang", lang="en")) in graph
+
+
+def test_a_platform_named_in_a_cell_is_the_sheets_own_organization_row(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    rows = (
+        SOURCE,
+        {
+            "kind": "organization",
+            "id": "kuaishou",
+            "name_en": "Kuaishou",
+            "name_zh": "快手",
+            "type": "platform",
+        },
+        claim(
+            kind="broadcast",
+            id="2020-04-21-wuhan",
+            date="2020-04-21",
+            hosts="official:li-qiang",
+            platform="快手",
+        ),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    assert (iri("broadcast:2020-04-21-wuhan"), OKG.platform, iri("organization:kuaishou")) in graph
+    assert (iri("organization:kuaishou-2"), None, None) not in graph
+
+
+def test_two_officials_in_one_office_share_it(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    deputy = {"within": "region:zigui-county", "office_en": "Deputy Head of Zigui County"}
+    rows = (
+        SOURCE,
+        claim(kind="official", id="zhang-san", name_en="Zhang San", **deputy),
+        claim(kind="official", id="wang-wu", name_en="Wang Wu", **deputy),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    office = iri("office:deputy-head-of-zigui-county")
+    holders = set(graph.objects(office, OKG.heldBy))
+    assert holders == {
+        iri("official:song-junhua"),
+        iri("official:zhang-san"),
+        iri("official:wang-wu"),
+    }
+    assert (iri("office:deputy-head-of-zigui-county-2"), None, None) not in graph
+
+
+def test_a_product_of_the_same_name_from_another_place_is_another_product(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    oranges = {"kind": "product", "name_en": "Zigui navel oranges", "industry": "agriculture"}
+    rows = (
+        SOURCE,
+        {**oranges, "id": "same", "within": "region:yichang"},  # Zigui lies in Yichang: the same
+        {**oranges, "id": "other", "within": "region:beijing"},  # same name, unrelated place
+    )
+    code, out, err, _ = intake(capsys, repo, sheet_text(*rows), "--dry-run")
+    assert code == 0, err
+    assert "reused  product:zigui-navel-oranges" in out and "row 3 'same'" in out
+    assert "created product:other" in out
+
+
+@pytest.mark.parametrize("separator", ["\t", ";"])
+def test_tab_or_semicolon_separated_sheets_are_read(
+    capsys: pytest.CaptureFixture[str], repo: Path, separator: str
+) -> None:
+    text = sheet_text(*DONE_WHEN)
+    rows = list(csv.reader(io.StringIO(text)))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="\n").writerows(rows)
+    code, out, err, _ = intake(capsys, repo, buffer.getvalue(), "--dry-run")
+    assert code == 0, err
+    assert "created official:li-si" in out

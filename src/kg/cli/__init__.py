@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "fmt": "Put the Turtle data in its canonical layout (--check: only report).",
     "new": "Print a filled-in sheet template: kg new broadcast|official|source > sheets/x.csv.",
     "diff": "List the claims added, removed and changed between two versions of the graph.",
+    "release": "Validate, stamp the version, and build the release dumps with checksums.",
 }
 
 

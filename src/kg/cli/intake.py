@@ -1,4 +1,9 @@
-"""``kg intake SHEET``: a curator's sheet into ``data/``, reconciled and validated, all or none."""
+"""``kg intake SHEET…``: curators' sheets into ``data/``, reconciled and validated, all or none.
+
+Each sheet is taken in on its own, all or nothing. Several sheets are taken in order, in passes:
+a sheet that fails because it refers to another sheet's records (a broadcast it confirms, the
+original it copies) is tried again after the others, until a pass takes nothing more in.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,13 @@ import sys
 from pathlib import Path
 
 from kg.cli import add_source_options, settings_from
+from kg.config import Settings
 from kg.curation.intake import IntakeError, intake
-from kg.curation.sheet import SheetError
+from kg.curation.sheet import Issue, SheetError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("sheet", type=Path, help="the sheet: sheets/{source-id}.csv")
+    parser.add_argument("sheets", nargs="+", type=Path, help="sheets: sheets/{source-id}.csv")
     add_source_options(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="check, reconcile and validate, but write nothing"
@@ -20,16 +26,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 when the sheet was taken in (or would be, with --dry-run), 1 when it has problems."""
-    try:
-        outcome = intake(args.sheet, settings_from(args), dry_run=args.dry_run)
-    except (SheetError, IntakeError) as error:
-        print(
-            f"{args.sheet}: nothing was written; fix these and run kg intake again:",
-            file=sys.stderr,
-        )
-        for issue in error.issues:
+    """Exit 0 when every sheet was taken in (or would be, with --dry-run), 1 otherwise."""
+    settings = settings_from(args)
+    pending: list[Path] = list(args.sheets)
+    failures: dict[Path, list[Issue]] = {}
+    while pending:
+        failures = {}
+        for sheet in pending:
+            issues = take(sheet, settings, dry_run=args.dry_run)
+            if issues:
+                failures[sheet] = issues
+        progressed = len(failures) < len(pending)
+        pending = [sheet for sheet in pending if sheet in failures]
+        if args.dry_run or not progressed:
+            break
+    for sheet, issues in failures.items():
+        print(f"{sheet}: nothing was written; fix these and run kg intake again:", file=sys.stderr)
+        for issue in issues:
             print(f"  {issue}", file=sys.stderr)
-        return 1
+    return 1 if failures else 0
+
+
+def take(sheet: Path, settings: Settings, *, dry_run: bool) -> list[Issue]:
+    """Take one sheet in and print what it did; its issues when it failed (nothing written)."""
+    try:
+        outcome = intake(sheet, settings, dry_run=dry_run)
+    except (SheetError, IntakeError) as error:
+        return error.issues
     sys.stdout.write(outcome.render())
-    return 0
+    return []

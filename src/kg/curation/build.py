@@ -216,7 +216,9 @@ class Builder:
         self.add(iri, DCTERMS.language, URIRef(vocab.LANGUAGES[language]), row)
         original = self._original(row)
         if original is not None:
-            self.add(iri, OKG.copyOf, original, row)
+            theirs = set(self.existing.objects(original, DCTERMS.language))
+            translated = bool(theirs) and URIRef(vocab.LANGUAGES[language]) not in theirs
+            self.add(iri, OKG.translatedFrom if translated else OKG.copyOf, original, row)
         self.note(iri, row)
 
     def _original(self, row: Row) -> URIRef | None:
@@ -308,7 +310,9 @@ class Builder:
         keys = name_keys(row["office_en"]) | (
             name_keys(row["office_zh"]) if row["office_zh"] else frozenset()
         )
-        office = self._existing_office(official, body, keys)
+        office, reworded = self._existing_office(official, body, keys)
+        if office is not None and reworded:
+            self.add(office, SKOS.altLabel, text(row["office_en"], "en"), row)
         if office is None:
             office = self._fresh(iri_of("office", vocab.slugify(row["office_en"])))
             self.add(office, RDF.type, OKG.Office, row)
@@ -339,17 +343,29 @@ class Builder:
         return tenure
 
     def _existing_office(
-        self, official: URIRef, place: URIRef | None, keys: frozenset[str]
-    ) -> URIRef | None:
-        offices = set(self.index.offices(official))
-        if place is not None:
-            offices |= {URIRef(str(o)) for o in self.existing.subjects(OKG.officeOf, place)}
-        for office in sorted(offices):
-            if keys & keys_of(self.index.labels(office)) and (
-                place is None or (office, OKG.officeOf, place) in self.existing
-            ):
-                return office
-        return None
+        self, official: URIRef, body: URIRef | None, keys: frozenset[str]
+    ) -> tuple[URIRef | None, bool]:
+        """An office of the graph for this row, and whether the row words it differently.
+
+        In order: an office the official holds with the same name; the one office the official
+        holds in the same body (reworded: "Party Committee" for "CPC … Committee"); an office of
+        the body with the same name (held by someone else too: there are several deputy heads).
+        """
+        held = sorted(self.index.offices(official))
+        for office in held:
+            if keys & keys_of(self.index.labels(office)):
+                return office, False
+        in_body = [o for o in held if body is not None and (o, OKG.officeOf, body) in self.existing]
+        if len(in_body) == 1:
+            return in_body[0], True
+        if body is None:
+            return None, False
+        for graph in (self.existing, self.graph):  # the graph's offices, then this sheet's
+            for found in sorted(graph.subjects(OKG.officeOf, body), key=str):
+                labels = [x for x in graph.objects(found, RDFS.label) if isinstance(x, Literal)]
+                if keys & keys_of(labels):
+                    return URIRef(str(found)), False
+        return None, False
 
     def _fresh(self, wanted: URIRef) -> URIRef:
         """``wanted``, or ``wanted-2``, ``-3``…: an IRI neither the graph nor this intake uses."""

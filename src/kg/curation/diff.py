@@ -49,7 +49,8 @@ class Version:
     triples: frozenset[Triple]
 
 
-def _writer() -> Writer:
+def term_writer() -> Writer:
+    """A writer of terms with our prefixes (data prefixes first)."""
     extra = [(p, i) for p, i in PREFIXES.items() if p not in dict(DATA_PREFIXES) and p != "id"]
     return Writer([*DATA_PREFIXES, *extra])
 
@@ -187,7 +188,7 @@ def compare(old: Version, new: Version) -> Diff:
             getattr(change, side).append(o)
     old_subjects = {s for s, _, _ in old.triples}
     new_subjects = {s for s, _, _ in new.triples}
-    writer = _writer()
+    writer = term_writer()
     entities = []
     for subject in sorted(by_subject, key=str):
         status = "added" if subject not in old_subjects else "changed"
@@ -224,7 +225,7 @@ def _label(subject: Node, triples: frozenset[Triple]) -> str:
 # --- rendering -----------------------------------------------------------------------------------
 def render_markdown(diff: Diff, *, heading: str = "#") -> str:
     """The diff for people: a summary, then one section per kind and one item per entity."""
-    writer = _writer()
+    writer = term_writer()
     lines = [f"{heading} Changes from {diff.old} to {diff.new}", ""]
     if diff.empty:
         return "\n".join([*lines, "No change.", ""])

@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.config import Settings
 from kg.curation.build import Builder
-from kg.curation.reconcile import GraphIndex, Verdict
+from kg.curation.reconcile import Candidate, GraphIndex, Verdict
 from kg.curation.resolve import Resolver, curie, write_candidates
 from kg.curation.sheet import Issue, Row, Sheet, SheetError, check_sheet, read_sheet, write_sheet
 from kg.curation.turtle import Section, read_layout, render
@@ -34,9 +34,11 @@ FILE_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
     (OKG.Region, "regions.ttl"),
     (OKG.Official, "officials.ttl"),
     (OKG.Office, "officials.ttl"),
+    (OKG.Tenure, "officials.ttl"),
     (OKG.Organization, "organizations.ttl"),
     (OKG.Product, "products.ttl"),
     (OKG.Brand, "products.ttl"),
+    (OKG.Attraction, "products.ttl"),
     (OKG.Industry, "products.ttl"),
     (OKG.Broadcast, "broadcasts.ttl"),
     (OKG.Purchase, "broadcasts.ttl"),
@@ -104,7 +106,7 @@ def intake(path: Path, settings: Settings, *, dry_run: bool = False) -> Outcome:
     report = validate_texts(new_texts, settings)
     if not report.conforms:
         raise IntakeError(validation_issues(report, builder.rows_of))
-    outcome = _outcome(sheet, resolver, additions, placed, report)
+    outcome = _outcome(sheet, resolver, additions, placed, report, set(builder.rows_of))
     if not dry_run:
         replace_files(new_texts)
         outcome.written = True
@@ -130,8 +132,8 @@ def _resolve(sheet: Sheet, existing: Graph, ontology: Graph) -> Resolver:
     return resolver
 
 
-def _unsure_message(row: Row, reason: str, candidates: Iterable[object]) -> str:
-    listed = "; ".join(f"{curie(c.iri)} ({c.label}, {c.score:g})" for c in candidates)  # type: ignore[attr-defined]
+def _unsure_message(row: Row, reason: str, candidates: Iterable[Candidate]) -> str:
+    listed = "; ".join(f"{curie(c.iri)} ({c.label}, {c.score:g})" for c in candidates)
     return (
         f"'{row['name_en'] or row['name_zh']}' is unsure ({reason}): {listed}. "
         "The candidates are now in the match column: keep one CURIE (without '?') or write new"
@@ -189,7 +191,8 @@ def render_files(
 ) -> dict[Path, str]:
     """The new canonical text of each file that gains triples."""
     new_texts: dict[Path, str] = {}
-    heading = [f"# --- From source:{sheet.source.id} (kg intake of {sheet.path.name}) " + "-" * 10]
+    title = f"# --- From source:{sheet.source.id} (kg intake) "
+    heading = [title + "-" * max(3, 100 - len(title))]
     for path in sorted(set(placed.values())):
         old = texts.get(path, "")
         graph = Graph().parse(data=old, format="turtle") if old else Graph()
@@ -213,8 +216,52 @@ def validate_texts(new_texts: dict[Path, str], settings: Settings) -> Validation
         return validate(settings.replace(data_dir=copy))
 
 
+# The sheet column a property comes from, to name it in a shape violation.
+COLUMN_OF_PATH: dict[str, str] = {
+    "rdfs:label": "name_en",
+    "skos:altLabel": "alt",
+    "okg:locatedIn": "within",
+    "okg:basedIn": "within",
+    "okg:originRegion": "within",
+    "okg:officeOf": "within",
+    "okg:inIndustry": "industry",
+    "okg:madeBy": "company",
+    "okg:startDate": "date",
+    "okg:host": "hosts",
+    "okg:platform": "platform",
+    "okg:features": "products",
+    "okg:promotesRegion": "region",
+    "okg:date": "date",
+    "okg:earliestDate": "date",
+    "okg:latestDate": "date_end",
+    "okg:dateBasis": "note",
+    "okg:figureOf": "of",
+    "okg:statedIn": "of",
+    "okg:measures": "measure",
+    "okg:value": "value",
+    "okg:unit": "unit",
+    "okg:qualifier": "qualifier",
+    "okg:window": "window",
+    "okg:asOf": "as_of",
+    "okg:statedAs": "stated_as",
+    "okg:speaker": "speaker",
+    "okg:publishedBy": "platform",
+    "okg:claimRank": "rank",
+    "okg:rankReason": "rank_reason",
+    "okg:locator": "locator",
+    "okg:quote": "evidence",
+    "okg:paraphrase": "evidence",
+    "schema:url": "url",
+    "dcterms:issued": "date",
+    "dcterms:language": "language",
+    "dcterms:title": "name_en",
+    "okg:copyOf": "copy_of",
+    "okg:translatedFrom": "copy_of",
+}
+
+
 def validation_issues(report: ValidationReport, rows_of: dict[URIRef, int]) -> list[Issue]:
-    """The violations of a failed validation, each tied to the row its focus node comes from."""
+    """The violations of a failed validation, each tied to the row (and column) it comes from."""
     issues = []
     for result in report.results:
         if result.severity != "Violation":
@@ -222,7 +269,8 @@ def validation_issues(report: ValidationReport, rows_of: dict[URIRef, int]) -> l
         row = rows_of.get(URIRef(result.focus_node))
         where = curie(URIRef(result.focus_node))
         path = f" [{result.path}]" if result.path else ""
-        issues.append(Issue(row, None, f"{where}{path}: {result.message}"))
+        column = COLUMN_OF_PATH.get(result.path or "")
+        issues.append(Issue(row, column, f"{where}{path}: {result.message}"))
     return issues
 
 
@@ -249,6 +297,7 @@ def _outcome(
     additions: Graph,
     placed: dict[URIRef, Path],
     report: ValidationReport,
+    touched: set[URIRef],
 ) -> Outcome:
     outcome = Outcome(sheet.path, triples=len(additions))
     for row in sheet.rows:
@@ -272,6 +321,6 @@ def _outcome(
     outcome.warnings = [
         f"{curie(URIRef(r.focus_node))}: {r.message}"
         for r in report.results
-        if r.severity == "Warning"
+        if r.severity == "Warning" and URIRef(r.focus_node) in touched
     ]
     return outcome

@@ -30,6 +30,9 @@ KIND_CLASSES: dict[str, tuple[URIRef, ...]] = {
 }
 LABELS = (RDFS.label, SKOS.altLabel, SKOS.prefLabel, FOAF.name)
 
+# The place a region lies in, or a product comes from: a match must agree with the row's.
+PLACE_OF = {"region": OKG.locatedIn, "product": OKG.originRegion}
+
 EXACT = 100.0
 CONFIDENT = 90.0  # a light typo: "Chow Tai Fok" for Chow Tai Fook
 CANDIDATE = 85.0  # close enough to ask the curator
@@ -106,8 +109,8 @@ class GraphIndex:
                 frozenset(),
                 *(name_keys(str(label)) for o in offices for label in self.labels(o)),
             )
-        elif kind == "region":
-            context = frozenset(URIRef(str(p)) for p in self.graph.objects(iri, OKG.locatedIn))
+        elif kind in PLACE_OF:
+            context = frozenset(URIRef(str(p)) for p in self.graph.objects(iri, PLACE_OF[kind]))
         cores = frozenset().union(*(core_keys(name) for name in names)) if names else frozenset()
         return Entity(iri, kind, best_label(self.graph, iri), keys, cores, context, office_keys)
 
@@ -209,6 +212,13 @@ def decide(
         return _decide_official(index, scored, within, office)
     if kind == "region" and within is not None:
         scored = [(e, s) for e, s in scored if not e.context or within in e.context]
+    if kind == "product" and within is not None:
+        # "Navel oranges" of Zigui are not those of Zhijiang: same origin, or one inside the other.
+        scored = [
+            (e, s)
+            for e, s in scored
+            if not e.context or within in e.context or _related(index, within, e.context)
+        ]
     return _decide_by_score(scored)
 
 

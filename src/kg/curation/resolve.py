@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 
 from kg.curation import vocab
-from kg.curation.reconcile import Decision, GraphIndex, Verdict, decide
+from kg.curation.reconcile import Candidate, Decision, GraphIndex, Verdict, best_label, decide
 from kg.curation.sheet import Issue, Row, Sheet
 from kg.curation.turtle import DATA_PREFIXES
 from kg.namespaces import ID
+from kg.search.variants import name_keys
 
 # The IRI folder of each row kind (an aggregate row is a report).
 NAMESPACE: dict[str, str] = {
@@ -133,18 +135,19 @@ class Resolver:
         return value in self.new
 
     def _did_you_mean(self, value: str) -> str:
+        """A close slug of the same folder (a typo of a reference), or nothing."""
         iri = expand_curie(value)
         if iri is None:
             return ""
         namespace, slug = slug_of(iri)
         known = [
             slug_of(e.iri)[1]
-            for es in self.index.entities.values()
-            for e in es
+            for entities in self.index.entities.values()
+            for e in entities
             if slug_of(e.iri)[0] == namespace
         ]
-        guess = vocab.suggest(slug, dict.fromkeys(known, ""))
-        return f"; did you mean {namespace}:{guess}?" if guess else ""
+        match = process.extractOne(slug, known, scorer=fuzz.ratio, score_cutoff=85)
+        return f"; did you mean {namespace}:{match[0]}?" if match else ""
 
     # --- rows -------------------------------------------------------------------------------
     def _source(self, row: Row) -> None:
@@ -198,6 +201,7 @@ class Resolver:
             decision = Decision(Verdict.NEW, reason="it lies in a region or body that is new")
         else:
             decision = decide(self.index, row.kind, names, within=within, office=row["office_en"])
+        decision = self._same_id(row, decision)
         self.decisions[row.id] = decision
         if decision.verdict is Verdict.REUSE and decision.iri is not None:
             self._assign(row, decision.iri, new=False)
@@ -205,6 +209,22 @@ class Resolver:
             self._assign(row, self._fresh(row, within), new=True)
         else:
             self.unsure[row.number] = decision
+
+    def _same_id(self, row: Row, decision: Decision) -> Decision:
+        """A new entity whose id is an existing one's slug (of the same kind, another name): ask.
+
+        Officials are exempt: namesakes elsewhere rightly get ``{id}-{region}``.
+        """
+        existing = iri_of(NAMESPACE[row.kind], row.id)
+        if decision.verdict is not Verdict.NEW or row.kind == "official":
+            return decision
+        if self.index.kind_of(existing) != row.kind:
+            return decision
+        label = best_label(self.graph, existing)
+        reason = f"{NAMESPACE[row.kind]}:{row.id} exists under another name"
+        return Decision(
+            Verdict.UNSURE, candidates=(Candidate(existing, 0.0, label),), reason=reason
+        )
 
     def _forced(self, row: Row) -> URIRef | None:
         """Apply the ``match`` column: ``new``, a CURIE/IRI to reuse, or leftover candidates."""
@@ -310,9 +330,12 @@ class Resolver:
             return self.ref(row, column, value)
         if value in self.platforms:
             return self.platforms[value]
+        own = self._organization_row_named(value)
+        if own is not None:
+            return self.iris.get(own.id)
         decision = decide(self.index, "organization", [value])
         if decision.verdict is Verdict.UNSURE:
-            options = "; ".join(f"{_curie(c.iri)} ({c.label})" for c in decision.candidates)
+            options = "; ".join(f"{curie(c.iri)} ({c.label})" for c in decision.candidates)
             self._issue(
                 row, column, f"'{value}' may be {options}: write the CURIE of the right one"
             )
@@ -320,6 +343,15 @@ class Resolver:
         iri = decision.iri if decision.iri is not None else self._fresh_platform(value)
         self.platforms[value] = iri
         return iri
+
+    def _organization_row_named(self, name: str) -> Row | None:
+        """This sheet's organization row with that name (in any spelling), if there is one."""
+        keys = name_keys(name)
+        for row in self.sheet.of_kind("organization"):
+            names = [row["name_en"], row["name_zh"], *row.values("alt")]
+            if any(keys & name_keys(other) for other in names if other):
+                return row
+        return None
 
     def _fresh_platform(self, name: str) -> URIRef:
         slug = vocab.slugify(name) or "platform"
@@ -354,14 +386,12 @@ class Resolver:
         self.issues.append(Issue(row.number, column, message))
 
 
-def _curie(iri: URIRef) -> str:
-    namespace, slug = slug_of(iri)
-    return f"{namespace}:{slug}"
-
-
 def curie(iri: URIRef) -> str:
     """``region:hubei`` for one of our IRIs, else the IRI."""
-    return _curie(iri) if str(iri).startswith(str(ID)) else str(iri)
+    if not str(iri).startswith(str(ID)):
+        return str(iri)
+    namespace, slug = slug_of(iri)
+    return f"{namespace}:{slug}"
 
 
 def write_candidates(sheet: Sheet, unsure: dict[int, Decision]) -> None:

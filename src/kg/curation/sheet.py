@@ -156,6 +156,7 @@ class Sheet:
     path: Path
     header: list[str]
     rows: list[Row] = field(default_factory=list)
+    delimiter: str = ","
 
     @property
     def source(self) -> Row:
@@ -178,7 +179,8 @@ def read_sheet(path: Path) -> Sheet:
         raise SheetError(
             [Issue(None, None, f"{path}: not UTF-8 text; export as CSV UTF-8")]
         ) from None
-    records = list(csv.reader(io.StringIO(text)))
+    separator = delimiter(text)
+    records = list(csv.reader(io.StringIO(text), delimiter=separator))
     if not records:
         raise SheetError([Issue(1, None, "the sheet is empty; start with the header row")])
     header = [cell.strip() for cell in records[0]]
@@ -188,7 +190,16 @@ def read_sheet(path: Path) -> Sheet:
         for number, record in enumerate(records[1:], start=2)
         if any(cell.strip() for cell in record)
     ]
-    return Sheet(path, header, rows)
+    return Sheet(path, header, rows, separator)
+
+
+def delimiter(text: str) -> str:
+    """The sheet's separator, from its header: a comma, or a tab (TSV) or semicolon (some
+    spreadsheets' CSV export) when the header has none."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return "\t" if "\t" in header else ";" if ";" in header else ","
 
 
 def _check_header(header: list[str]) -> None:
@@ -207,7 +218,7 @@ def _check_header(header: list[str]) -> None:
 def write_sheet(sheet: Sheet) -> None:
     """Write the sheet back (after intake filled in ``match``), keeping its header and rows."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=sheet.delimiter, lineterminator="\n")
     writer.writerow(sheet.header)
     for row in sheet.rows:
         writer.writerow([row.cells.get(column, "") for column in sheet.header])
@@ -280,7 +291,16 @@ def _check_formats(row: Row) -> Iterator[Issue]:
     if start and end and end < start:
         yield Issue(row.number, "date_end", f"{end} is before date {start}")
     if row["date_end"] and not row["date"] and row.kind != "aggregate":
-        yield Issue(row.number, "date", "a range needs its earliest date too")
+        message = (
+            "a range needs its earliest date too: the earliest the source allows "
+            "(e.g. 2020-01-01 for 'recently' in a 2020 report), with the reason in note"
+        )
+        yield Issue(row.number, "date", message)
+    if ";" in row["platform"]:
+        message = (
+            "one platform per row (okg:platform is single): keep the main one, note the others"
+        )
+        yield Issue(row.number, "platform", message)
     if row.kind == "aggregate" and not (row["platform"] or row["speaker"]):
         message = "who published the figure: a platform, or the body or media in speaker"
         yield Issue(row.number, "platform", message)

@@ -212,64 +212,81 @@ def _count_long_quotes(code: str) -> int:
 
 def read_layout(text: str) -> Layout:
     """The layout of a Turtle file: header, prefixes, sections, comments and where they belong."""
-    layout = Layout()
-    pending: list[str] = []
-    subject: URIRef | None = None
-    predicate: URIRef | None = None
-    in_long = False
-    seen_code = False
+    scanner = _Scanner()
     for raw in text.splitlines():
+        scanner.line(raw)
+    return scanner.finish()
+
+
+class _Scanner:
+    """Reads a Turtle file line by line, attaching each comment run to what follows it."""
+
+    def __init__(self) -> None:
+        self.layout = Layout()
+        self.pending: list[str] = []
+        self.subject: URIRef | None = None
+        self.predicate: URIRef | None = None
+        self.in_long = False  # inside a triple-quoted string spanning lines
+        self.seen_code = False
+
+    def line(self, raw: str) -> None:
         line = raw.rstrip()
         stripped = line.strip()
-        if in_long:
-            in_long = _count_long_quotes(line) % 2 == 0
-            continue
-        if stripped.startswith("#"):
-            pending.append(stripped)
-            continue
-        if not stripped:
-            if not seen_code and pending:
-                layout.header.extend([*pending, ""])
-                pending = []
-            continue
-        prefix = PREFIX_LINE.match(line)
-        if prefix:
-            name, iri = (
-                (prefix.group(1), prefix.group(2)) if prefix.group(2) else prefix.group(3, 4)
-            )
-            layout.prefixes[name] = iri
-            if not seen_code:
-                layout.header.extend(pending)
-                pending = []
-            seen_code = True
-            continue
-        seen_code = True
-        if not raw[0].isspace():
-            token = SUBJECT_TOKEN.match(stripped)
-            if token is None:
-                raise FormatError(f"cannot read the subject of line {raw!r}")
-            subject = expand(token.group(1), layout.prefixes)
-            predicate = None
-            heading, leading = _split_heading(pending)
-            if heading or not layout.sections:
-                layout.sections.append(Section(heading))
-            if subject not in layout.placed():
-                layout.sections[-1].subjects.append(subject)
-            if leading:
-                layout.leading.setdefault(subject, []).extend(leading)
-            rest = stripped[token.end() :].strip()
-            predicate = _predicate_of(rest, layout.prefixes) or predicate
+        if self.in_long:
+            self.in_long = _count_long_quotes(line) % 2 == 0
+        elif stripped.startswith("#"):
+            self.pending.append(stripped)
+        elif not stripped:
+            if not self.seen_code and self.pending:
+                self.layout.header.extend([*self.pending, ""])
+                self.pending = []
+        elif PREFIX_LINE.match(line):
+            self._prefix(PREFIX_LINE.match(line))
         else:
-            predicate = _predicate_of(stripped, layout.prefixes) or predicate
-            if pending and subject is not None and predicate is not None:
-                layout.inner.setdefault((subject, predicate), []).extend(pending)
-            elif pending and subject is not None:
-                layout.leading.setdefault(subject, []).extend(pending)
-        pending = []
-        in_long = _count_long_quotes(line) % 2 == 1
-    layout.header = _trim_blank(layout.header)
-    layout.trailer = pending
-    return layout
+            self.seen_code = True
+            if raw[0].isspace():
+                self._continuation(stripped)
+            else:
+                self._subject(stripped, raw)
+            self.pending = []
+            self.in_long = _count_long_quotes(line) % 2 == 1
+
+    def _prefix(self, match: re.Match[str] | None) -> None:
+        assert match is not None
+        name, iri = (match.group(1), match.group(2)) if match.group(2) else match.group(3, 4)
+        self.layout.prefixes[name] = iri
+        if not self.seen_code:
+            self.layout.header.extend(self.pending)
+            self.pending = []
+        self.seen_code = True
+
+    def _subject(self, stripped: str, raw: str) -> None:
+        token = SUBJECT_TOKEN.match(stripped)
+        if token is None:
+            raise FormatError(f"cannot read the subject of line {raw!r}")
+        self.subject = expand(token.group(1), self.layout.prefixes)
+        heading, leading = _split_heading(self.pending)
+        if heading or not self.layout.sections:
+            self.layout.sections.append(Section(heading))
+        if self.subject not in self.layout.placed():
+            self.layout.sections[-1].subjects.append(self.subject)
+        if leading:
+            self.layout.leading.setdefault(self.subject, []).extend(leading)
+        self.predicate = _predicate_of(stripped[token.end() :].strip(), self.layout.prefixes)
+
+    def _continuation(self, stripped: str) -> None:
+        self.predicate = _predicate_of(stripped, self.layout.prefixes) or self.predicate
+        if not self.pending or self.subject is None:
+            return
+        if self.predicate is not None:
+            self.layout.inner.setdefault((self.subject, self.predicate), []).extend(self.pending)
+        else:
+            self.layout.leading.setdefault(self.subject, []).extend(self.pending)
+
+    def finish(self) -> Layout:
+        self.layout.header = _trim_blank(self.layout.header)
+        self.layout.trailer = self.pending
+        return self.layout
 
 
 def _predicate_of(code: str, prefixes: dict[str, str]) -> URIRef | None:
@@ -294,14 +311,17 @@ def _trim_blank(lines: list[str]) -> list[str]:
 class Writer:
     """Renders terms and blocks with one prefix map."""
 
-    def __init__(self, prefixes: Sequence[tuple[str, str]]):
+    def __init__(self, prefixes: Sequence[tuple[str, str]], *, blank_nodes: bool = False):
         self.prefixes = list(prefixes)
+        self.blank_nodes = blank_nodes  # dumps of the ontology have them; data files must not
         # Longest namespace first, so id/source/ wins over id/.
         self._by_length = sorted(self.prefixes, key=lambda item: -len(item[1]))
 
     def term(self, node: Node) -> str:
         """One term in Turtle syntax."""
         if isinstance(node, BNode):
+            if self.blank_nodes:
+                return f"_:{node}"
             raise FormatError("blank nodes are not allowed in data files: give the node an IRI")
         if isinstance(node, Literal):
             return self.literal(node)
@@ -329,15 +349,15 @@ class Writer:
             return str(literal)
         return f"{text}^^{self.iri(URIRef(literal.datatype))}"
 
-    def block(self, graph: Graph, subject: URIRef, layout: Layout) -> list[str]:
+    def block(self, graph: Graph, subject: Node, layout: Layout) -> list[str]:
         """The lines of one subject's block, with its leading and inner comments."""
-        lines = list(layout.leading.get(subject, []))
+        lines = list(layout.leading.get(URIRef(str(subject)), []))
         predicates = sorted(set(graph.predicates(subject, None)), key=predicate_key)
-        head = self.iri(subject)
+        head = self.term(subject)
         for index, predicate in enumerate(predicates):
             objects = sorted(self.term(obj) for obj in graph.objects(subject, predicate))
             end = " ." if index == len(predicates) - 1 else " ;"
-            comments = layout.inner.get((subject, URIRef(str(predicate))), [])
+            comments = layout.inner.get((URIRef(str(subject)), URIRef(str(predicate))), [])
             lines.extend(comment if index == 0 else INDENT + comment for comment in comments)
             lead = head if index == 0 else ""
             lines.extend(self._statement(lead, URIRef(str(predicate)), objects, end))
@@ -421,11 +441,13 @@ def _render_section(
 
 def owner(graph: Graph, subject: URIRef) -> URIRef | None:
     """The subject a block belongs after: an evidence node's claim, a figure's broadcast or
-    report, an office's one holder."""
+    report, a tenure's holder, an office's one holder."""
     for claim in graph.subjects(OKG.evidence, subject):
         return URIRef(str(claim))
     for target in graph.objects(subject, OKG.figureOf):
         return URIRef(str(target))
+    for holder in graph.objects(subject, OKG.tenureHolder):
+        return URIRef(str(holder))
     holders = list(graph.objects(subject, OKG.heldBy))
     return URIRef(str(holders[0])) if len(holders) == 1 else None
 

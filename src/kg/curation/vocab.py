@@ -28,6 +28,7 @@ UNITS: dict[str, str] = {
     "item": OKG.Item,
     "product": OKG.ProductItem,
     "exposure": OKG.Exposure,
+    "score": OKG.Score,
     "box": OKG.Box,
     "vehicle": OKG.Vehicle,
     "aircraft": OKG.Aircraft,
@@ -92,7 +93,7 @@ ORGANIZATION_TYPES: dict[str, str] = {
 # A source's kind: an extra rdf:type from schema.org beside okg:SourceDocument.
 SOURCE_TYPES: dict[str, str] = {
     "article": SCHEMA.NewsArticle,
-    "press-release": SCHEMA.Article,
+    "press-release": SCHEMA.NewsArticle,
     "video": SCHEMA.VideoObject,
     "page": SCHEMA.WebPage,
 }

@@ -16,7 +16,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
 
-    from kg.web import api, caching, errors, health, linked_data, reconcile, search, sparql, ui
+    from kg.web import (
+        api,
+        caching,
+        errors,
+        health,
+        linked_data,
+        reconcile,
+        releases,
+        search,
+        sparql,
+        ui,
+    )
 
     errors.init_app(app)
     caching.init_app(app)
@@ -27,6 +38,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     search.init_app(app)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(releases.bp)
     return app
 
 
