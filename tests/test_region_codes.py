@@ -15,7 +15,7 @@ from kg.namespaces import ID, OKG, SCHEMA
 from kg.stores import Store, select_rows
 
 sys.path.insert(0, str(PROJECT_ROOT))
-from tools import region_codes  # noqa: E402
+from tools import region_codes
 
 ADCODES = """adcode,name,longitude,latitude
 420000000000,湖北省,114.341745,30.546557

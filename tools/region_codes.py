@@ -28,8 +28,8 @@ from rdflib.namespace import RDF, RDFS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from kg.loading import parse_turtle, turtle_files  # noqa: E402
-from kg.namespaces import ID, OKG  # noqa: E402
+from kg.loading import parse_turtle, turtle_files
+from kg.namespaces import ID, OKG
 
 CSV_MEMBER = "cpca/resources/adcodes.csv"
 VERSION = "0.5.5"
