@@ -273,5 +273,6 @@ def class_columns(
     for prop in single_valued(shapes, ontology, cls.iri):
         name = re.sub(r"\W", "_", local_name(prop))
         if name not in RESERVED and name not in {c.name for c in columns}:
-            columns.append(Column(name, labels.get(prop, name), str(prop)))
+            label = labels.get(prop, name)
+            columns.append(Column(name, label[:1].upper() + label[1:], str(prop)))
     return columns

@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
 
-    from kg.web import browse, caching, errors, health, linked_data, sparql, ui
+    from kg.web import browse, caching, errors, health, linked_data, sparql, ui, views_pages
 
     errors.init_app(app)
     caching.init_app(app)
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(browse.bp)
+    app.register_blueprint(views_pages.bp)
     return app
 
 

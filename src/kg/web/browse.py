@@ -59,13 +59,18 @@ def browse_class(name: str) -> Response:
         return error_response(404, "Not Found", f"nothing to browse at /browse/{name}; try {known}")
     spec = spec_for(stem)
     try:
-        selection = parse(request.args.items(multi=True), spec.facets, spec.sortable, base_iri())
+        selection = parse_for(spec)
         if suffix:
             return download(spec, selection, suffix)
         page = browse(get_store(), spec, selection, base_iri())
     except SelectionError as error:
         return error_response(400, "Bad Request", str(error))
     return render(page)
+
+
+def parse_for(spec: BrowseSpec) -> Selection:
+    """The selection of the current request's query string."""
+    return parse(request.args.items(multi=True), spec.facets, spec.sortable, base_iri())
 
 
 def download(spec: BrowseSpec, selection: Selection, suffix: str) -> Response:
