@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -23,6 +24,8 @@ from kg.browse.query import (
 from kg.browse.selection import Selection, SelectionError, compact, expand
 from kg.describe import local_href, pick_label
 from kg.stores import Store, select_rows
+
+Select = Callable[[Store, str], list[dict[str, Node]]]
 
 Labels = dict[str, str]
 
@@ -83,17 +86,27 @@ class BrowsePage:
     count_query: str
 
 
-def browse(store: Store, spec: BrowseSpec, selection: Selection, base_iri: str) -> BrowsePage:
-    """Run the page's queries on ``store``; :class:`SelectionError` for a page past the last."""
+def browse(
+    store: Store,
+    spec: BrowseSpec,
+    selection: Selection,
+    base_iri: str,
+    *,
+    select: Select = select_rows,
+) -> BrowsePage:
+    """Run the page's queries on ``store`` with ``select`` (e.g. a :class:`QueryCache`'s);
+    :class:`SelectionError` for a page past the last."""
     counting = count_query(spec, selection, base_iri)
-    total = int(select_rows(store, counting)[0]["count"])  # type: ignore[call-overload]
+    total = int(select(store, counting)[0]["count"])  # type: ignore[call-overload]
     last = max(1, -(-total // PAGE_SIZE))
     if selection.page > last:
         raise SelectionError(f"page {selection.page} is past the last page ({last})")
-    counted = {f.name: facet_counts(store, spec, f.name, selection, base_iri) for f in spec.facets}
+    counted = {
+        f.name: facet_counts(store, spec, f.name, selection, base_iri, select) for f in spec.facets
+    }
     table = results_query(spec, selection, base_iri)
-    rows = select_rows(store, table)
-    labels = fetch_labels(store, wanted_labels(counted, rows, selection, spec, base_iri))
+    rows = select(store, table)
+    labels = fetch_labels(store, wanted_labels(counted, rows, selection, spec, base_iri), select)
     facets = [
         facet_view(spec, name, found, selection, labels, base_iri)
         for name, found in counted.items()
@@ -121,11 +134,16 @@ class Counted:
 
 
 def facet_counts(
-    store: Store, spec: BrowseSpec, name: str, selection: Selection, base_iri: str
+    store: Store,
+    spec: BrowseSpec,
+    name: str,
+    selection: Selection,
+    base_iri: str,
+    select: Select = select_rows,
 ) -> Counted:
     """The values of facet ``name`` with their counts."""
     query = facet_query(spec, spec.facet(name), selection, base_iri)
-    rows = select_rows(store, query)
+    rows = select(store, query)
     return Counted(query, [(r["value"], int(r["count"])) for r in rows if "value" in r])  # type: ignore[call-overload]
 
 
@@ -145,11 +163,11 @@ def wanted_labels(
     return sorted(iris)
 
 
-def fetch_labels(store: Store, iris: list[str]) -> Labels:
+def fetch_labels(store: Store, iris: list[str], select: Select = select_rows) -> Labels:
     """The English (else any) label of each IRI that has one."""
     found: dict[str, dict[str, str]] = {}
     for start in range(0, len(iris), 500):
-        for row in select_rows(store, labels_query(iris[start : start + 500])):
+        for row in select(store, labels_query(iris[start : start + 500])):
             node = row["l"]
             language = node.language if isinstance(node, Literal) else None
             found.setdefault(str(row["x"]), {}).setdefault(language or "", str(node))

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.browse.page import Labels, fetch_labels
 from kg.browse.query import PROLOGUE, BrowseSpec, selection_where
-from kg.browse.selection import Selection
+from kg.browse.selection import Selection, compact
 from kg.describe import local_href
+from kg.namespaces import OKG
 from kg.stores import Store, select_rows
 
 NETWORK_LIMIT = 300  # broadcasts drawn in one network
@@ -178,3 +180,26 @@ VIEWS: dict[str, tuple[str, ViewBuilder]] = {
     "map": ("Map of broadcasts and sales by region", region_map),
     "network": ("Network: official → broadcast → product → industry", network),
 }
+
+
+# An entity page links to the views of its broadcasts: class -> (facet of /browse/broadcasts,
+# views offered). A class not listed here gets no links.
+ENTITY_VIEWS: tuple[tuple[URIRef, str, tuple[str, ...]], ...] = (
+    (OKG.Official, "host", ("timeline", "map", "network")),
+    (OKG.Region, "province", ("map", "timeline", "network")),
+    (OKG.Platform, "platform", ("timeline", "map", "network")),
+    (OKG.Product, "features", ("timeline", "map", "network")),
+    (OKG.Industry, "industry", ("timeline", "map", "network")),
+    (OKG.SourceDocument, "source", ("timeline", "map", "network")),
+    (OKG.Company, "featuredCompany", ("timeline", "network")),
+)
+
+
+def entity_links(classes: set[Node], iri: str, base_iri: str) -> list[tuple[str, str]]:
+    """(text, href) of the views and the browse page of an entity's broadcasts."""
+    for cls, facet, views in ENTITY_VIEWS:
+        if cls in classes:
+            query = "?" + urlencode({facet: compact(iri, base_iri)})
+            found = [(f"its broadcasts on the {name}", f"/view/{name}{query}") for name in views]
+            return [*found, ("browse its broadcasts", f"/browse/broadcasts{query}")]
+    return []

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
+from kg.browse.cache import QueryCache
 from kg.browse.facets import BROWSE_BY_NAME, BROWSE_CLASSES
 from kg.browse.page import BrowsePage, browse
 from kg.browse.query import BrowseSpec, browse_spec, results_query
@@ -26,6 +27,12 @@ from kg.web.rendering import base_iri, cached_ontology, cached_term_labels, html
 bp = Blueprint("browse", __name__)
 
 DOWNLOADS = {"csv": "csv", "json": "json"}  # suffix -> results format name
+
+
+def query_cache() -> QueryCache:
+    """The app's cache of facet and table answers (bounded, keyed by data version)."""
+    cache: QueryCache = current_app.extensions.setdefault("kg.browse.cache", QueryCache())
+    return cache
 
 
 def spec_for(name: str) -> BrowseSpec:
@@ -62,7 +69,7 @@ def browse_class(name: str) -> Response:
         selection = parse_for(spec)
         if suffix:
             return download(spec, selection, suffix)
-        page = browse(get_store(), spec, selection, base_iri())
+        page = browse(get_store(), spec, selection, base_iri(), select=query_cache().select)
     except SelectionError as error:
         return error_response(400, "Bad Request", str(error))
     return render(page)

@@ -25,6 +25,7 @@ from kg.web.rendering import (
     memo,
     ontology_iri,
 )
+from kg.web.structured import dataset_jsonld
 
 bp = Blueprint("pages", __name__)
 
@@ -89,6 +90,7 @@ def home_page() -> Response:
         classes=classes,
         sources=[(local_href(s.iri, base_iri()), s) for s in sources],
         dumps=dump_links(),
+        jsonld=dataset_jsonld(home_summary(stats)),
     )
 
 
