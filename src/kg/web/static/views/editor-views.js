@@ -96,7 +96,7 @@ function resultPlugin(name, title, items, draw, icon) {
         const element = document.createElement("div");
         element.className = `view result-view result-${name}`;
         element.style.height = "30rem";
-        element.setAttribute("role", "img");
+        element.setAttribute("role", "region");
         element.setAttribute("aria-label", `${title} of the results (the table view has the same data)`);
         this.yasr.resultsEl.append(element);
         const found = this.items();
