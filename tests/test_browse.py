@@ -128,7 +128,7 @@ def facet_link(html: str, facet: str, value: str) -> str:
     """The href of ``value`` in ``facet``."""
     section = re.search(rf'data-facet="{facet}".*?</section>', html, re.S)
     assert section
-    found = re.search(rf'href="([^"]*)" data-value="{re.escape(value)}"', section.group(0))
+    found = re.search(rf'href="([^"]*)"[^>]*data-value="{re.escape(value)}"', section.group(0))
     assert found, f"{value} not in facet {facet}"
     return unescape(found.group(1))
 
@@ -313,7 +313,7 @@ def test_json_download_is_sparql_results(small: FlaskClient) -> None:
 
 def test_show_the_sparql_runs_the_query_of_the_table(small: FlaskClient) -> None:
     html = page_text(small, "/browse/broadcasts?platform=organization/alpha&sort=date")
-    href = unescape(re.search(r'href="([^"]+)" id="show-sparql"', html).group(1))  # type: ignore[union-attr]
+    href = unescape(re.search(r'href="([^"]+)"[^>]*id="show-sparql"', html).group(1))  # type: ignore[union-attr]
     assert href.startswith("/query?query=")
     query = parse_qs(urlsplit(href).query)["query"][0]
     answer = small.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})

@@ -139,7 +139,7 @@ def test_embed_is_only_the_view_and_may_be_framed(small: FlaskClient, kind: str)
 
 def test_a_view_links_the_sparql_that_drew_it(small: FlaskClient) -> None:
     html = small.get("/view/map").get_data(as_text=True)
-    href = unescape(re.search(r'href="([^"]+)" id="show-sparql"', html).group(1))  # type: ignore[union-attr]
+    href = unescape(re.search(r'href="([^"]+)"[^>]*id="show-sparql"', html).group(1))  # type: ignore[union-attr]
     assert href.startswith("/query?query=")
     assert "schema%3Alatitude" in href
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.browse.page import Labels, fetch_labels
+from kg.browse.page import Labels, Select, fetch_labels
 from kg.browse.query import PROLOGUE, BrowseSpec, selection_where
 from kg.browse.selection import Selection, compact
 from kg.describe import local_href
@@ -23,6 +23,7 @@ from kg.namespaces import OKG
 from kg.stores import Store, select_rows
 
 NETWORK_LIMIT = 300  # broadcasts drawn in one network
+TIMELINE_LIMIT = 1000  # broadcasts drawn on one timeline, earliest first
 SCHEMA_PREFIX = "PREFIX schema: <https://schema.org/>\n"
 LABEL = 'OPTIONAL { ?item rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en") || LANG(?l) = "") }'
 
@@ -45,7 +46,8 @@ def timeline_query(spec: BrowseSpec, selection: Selection, base_iri: str) -> str
         "(MIN(?e) AS ?earliest) (MAX(?x) AS ?latest) WHERE {\n"
         f"  {where}\n  {LABEL}\n  OPTIONAL {{ ?item okg:date ?d }}\n"
         "  OPTIONAL { ?item okg:earliestDate ?e }\n  OPTIONAL { ?item okg:latestDate ?x }\n"
-        "} GROUP BY ?item ORDER BY ?item"
+        "  FILTER(BOUND(?d) || BOUND(?e))\n"
+        f"}} GROUP BY ?item ORDER BY COALESCE(?date, ?earliest) ?item LIMIT {TIMELINE_LIMIT}"
     )
 
 
@@ -62,14 +64,21 @@ def timeline_item(row: dict[str, Node], base_iri: str) -> dict[str, Any] | None:
     return None
 
 
-def timeline(store: Store, spec: BrowseSpec, selection: Selection, base_iri: str) -> ViewData:
-    """The timeline of the selected broadcasts."""
+def timeline(
+    store: Store,
+    spec: BrowseSpec,
+    selection: Selection,
+    base_iri: str,
+    select: Select = select_rows,
+) -> ViewData:
+    """The timeline of the selected broadcasts (those with a date, earliest first)."""
     query = timeline_query(spec, selection, base_iri)
-    rows = select_rows(store, query)
+    rows = select(store, query)
     items = [item for row in rows if (item := timeline_item(row, base_iri)) is not None]
-    undated = len(rows) - len(items)
-    note = f"{undated} broadcast(s) without a date are not drawn." if undated else ""
-    return ViewData("timeline", sorted(items, key=lambda i: (i["start"], i["id"])), query, note)
+    note = "Broadcasts without a date are not drawn."
+    if len(items) >= TIMELINE_LIMIT:
+        note += f" The first {TIMELINE_LIMIT} by date are drawn; narrow the selection for more."
+    return ViewData("timeline", items, query, note)
 
 
 def map_query(spec: BrowseSpec, selection: Selection, base_iri: str) -> str:
@@ -109,11 +118,17 @@ def map_item(row: dict[str, Node], labels: Labels, base_iri: str) -> dict[str, A
     }
 
 
-def region_map(store: Store, spec: BrowseSpec, selection: Selection, base_iri: str) -> ViewData:
+def region_map(
+    store: Store,
+    spec: BrowseSpec,
+    selection: Selection,
+    base_iri: str,
+    select: Select = select_rows,
+) -> ViewData:
     """The map of the selected broadcasts."""
     query = map_query(spec, selection, base_iri)
-    rows = select_rows(store, query)
-    labels = fetch_labels(store, sorted({str(row["region"]) for row in rows}))
+    rows = select(store, query)
+    labels = fetch_labels(store, sorted({str(row["region"]) for row in rows}), select)
     note = "Sales: the sum of the whole-broadcast sales figures in yuan as reported (a figure "
     note += "the source gives as 'over' counts as its stated value)."
     return ViewData("map", [map_item(row, labels, base_iri) for row in rows], query, note)
@@ -163,18 +178,24 @@ def network_items(rows: list[dict[str, Node]], labels: Labels, base_iri: str) ->
     return {"nodes": node_list, "edges": [{"from": a, "to": b} for a, b in sorted(edges)]}
 
 
-def network(store: Store, spec: BrowseSpec, selection: Selection, base_iri: str) -> ViewData:
+def network(
+    store: Store,
+    spec: BrowseSpec,
+    selection: Selection,
+    base_iri: str,
+    select: Select = select_rows,
+) -> ViewData:
     """The network of the selected broadcasts."""
     query = network_query(spec, selection, base_iri)
-    rows = select_rows(store, query)
+    rows = select(store, query)
     iris = sorted({str(v) for row in rows for v in row.values() if isinstance(v, URIRef)})
-    data = network_items(rows, labels=fetch_labels(store, iris), base_iri=base_iri)
+    data = network_items(rows, labels=fetch_labels(store, iris, select), base_iri=base_iri)
     broadcasts = sum(1 for node in data["nodes"] if node["group"] == "broadcast")
     note = f"At most {NETWORK_LIMIT} broadcasts are drawn." if broadcasts >= NETWORK_LIMIT else ""
     return ViewData("network", [data], query, note)
 
 
-ViewBuilder = Callable[[Store, BrowseSpec, Selection, str], ViewData]
+ViewBuilder = Callable[[Store, BrowseSpec, Selection, str, Select], ViewData]
 VIEWS: dict[str, tuple[str, ViewBuilder]] = {
     "timeline": ("Timeline of broadcasts", timeline),
     "map": ("Map of broadcasts and sales by region", region_map),
