@@ -108,13 +108,16 @@ def count_query(spec: BrowseSpec, selection: Selection, base_iri: str) -> str:
 def facet_query(spec: BrowseSpec, facet: Facet, selection: Selection, base_iri: str) -> str:
     """The values of ``facet`` with their counts, under every other facet's choice.
 
-    The facet's own choice is left out, so its other values stay visible as alternatives.
+    The facet's own choice is left out, so its other values stay visible as alternatives. The
+    counts are ordered outside their sub-select: Virtuoso rejects ordering by an aggregate's
+    alias in the same query.
     """
     where = selection_where(spec, selection, base_iri, skip=facet.name)
     pattern = facet.bind("?item", "?value", "?v", listing=True)
     return (
-        f"{PROLOGUE}SELECT ?value (COUNT(DISTINCT ?item) AS ?count) WHERE {{\n  {where}\n"
-        f"  {pattern}\n}}\nGROUP BY ?value\nORDER BY DESC(?count) ?value\n"
+        f"{PROLOGUE}SELECT ?value ?count WHERE {{\n"
+        f"  {{ SELECT ?value (COUNT(DISTINCT ?item) AS ?count) WHERE {{\n  {where}\n"
+        f"  {pattern}\n  }} GROUP BY ?value }}\n}}\nORDER BY DESC(?count) ?value\n"
         f"LIMIT {FACET_LIMIT + 1}"
     )
 

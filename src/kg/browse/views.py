@@ -42,12 +42,14 @@ def timeline_query(spec: BrowseSpec, selection: Selection, base_iri: str) -> str
     """Broadcasts with their day, or the first and last day they can have taken place."""
     where = selection_where(spec, selection, base_iri)
     return (
-        f"{PROLOGUE}SELECT ?item (SAMPLE(?l) AS ?label) (MIN(?d) AS ?date) "
+        f"{PROLOGUE}SELECT ?item ?label ?date ?earliest ?latest WHERE {{\n"
+        "  { SELECT ?item (SAMPLE(?l) AS ?label) (MIN(?d) AS ?date) "
         "(MIN(?e) AS ?earliest) (MAX(?x) AS ?latest) WHERE {\n"
         f"  {where}\n  {LABEL}\n  OPTIONAL {{ ?item okg:date ?d }}\n"
         "  OPTIONAL { ?item okg:earliestDate ?e }\n  OPTIONAL { ?item okg:latestDate ?x }\n"
         "  FILTER(BOUND(?d) || BOUND(?e))\n"
-        f"}} GROUP BY ?item ORDER BY COALESCE(?date, ?earliest) ?item LIMIT {TIMELINE_LIMIT}"
+        "  } GROUP BY ?item }\n"
+        f"}} ORDER BY COALESCE(?date, ?earliest) ?item LIMIT {TIMELINE_LIMIT}"
     )
 
 
@@ -86,7 +88,8 @@ def map_query(spec: BrowseSpec, selection: Selection, base_iri: str) -> str:
     the sum of their whole-broadcast sales figures in yuan."""
     where = selection_where(spec, selection, base_iri)
     return (
-        f"{PROLOGUE}{SCHEMA_PREFIX}SELECT ?region ?code ?lat ?long "
+        f"{PROLOGUE}{SCHEMA_PREFIX}SELECT ?region ?code ?lat ?long ?broadcasts ?sales WHERE {{\n"
+        "{ SELECT ?region ?code ?lat ?long "
         "(COUNT(?item) AS ?broadcasts) (SUM(?itemSales) AS ?sales) WHERE {\n"
         "  { SELECT ?item (SUM(?amount) AS ?itemSales) WHERE {\n"
         f"    {where}\n"
@@ -99,7 +102,8 @@ def map_query(spec: BrowseSpec, selection: Selection, base_iri: str) -> str:
         "    ?item okg:promotesRegion/okg:locatedIn* ?region } }\n"
         "  ?region schema:latitude ?lat ; schema:longitude ?long .\n"
         "  OPTIONAL { ?region okg:adminCode ?code }\n"
-        "} GROUP BY ?region ?code ?lat ?long ORDER BY DESC(?broadcasts) ?region"
+        "} GROUP BY ?region ?code ?lat ?long }\n"
+        "} ORDER BY DESC(?broadcasts) ?region"
     )
 
 
