@@ -111,7 +111,7 @@ DERIVED_FACETS: tuple[DerivedFacet, ...] = (
     ),
     DerivedFacet(
         "level",
-        "Office level of the host",
+        "Office level (region of the office)",
         "{b} okg:host/okg:holdsOffice/okg:officeOf/okg:basedIn? {tmp}r . "
         "{tmp}r a {value} . {value} rdfs:subClassOf* okg:Region .",
         LEVEL_LISTING,
