@@ -149,6 +149,15 @@ def test_a_shape_property_with_iri_values_is_a_facet() -> None:
     assert mood.source == "shape"
 
 
+def test_an_enumeration_of_iris_is_a_facet_and_of_literals_is_not() -> None:
+    iris = EXTRA_SHAPE.replace("sh:class ex:Mood", "sh:in ( ex:calm ex:wild )")
+    literals = EXTRA_SHAPE.replace("sh:class ex:Mood", 'sh:in ( "calm" "wild" )')
+    for text, expected in ((iris, True), (literals, False)):
+        shapes = Graph().parse(data=text, format="turtle")
+        names = {f.name for f in class_facets(BROWSE_BY_NAME["broadcasts"], shapes, Graph(), {})}
+        assert ("mood" in names) is expected
+
+
 def test_a_literal_property_is_not_a_facet() -> None:
     shapes = Graph().parse(
         data=EXTRA_SHAPE.replace("sh:class ex:Mood", "sh:datatype <urn:x>"), format="turtle"

@@ -25,8 +25,6 @@ from rdflib.term import Node
 from kg.describe import DEPENDENT_LINKS
 from kg.namespaces import OKG, SH
 
-ITEM = "?item"
-
 
 @dataclass(frozen=True)
 class Facet:
@@ -166,8 +164,10 @@ def superclasses(ontology: Graph, cls: URIRef) -> set[Node]:
 
 def iri_valued(shapes: Graph, prop: Node) -> bool:
     """Whether the property shape ``prop`` says its values are IRIs."""
-    if (prop, SH["class"], None) in shapes or (prop, SH["in"], None) in shapes:
+    if (prop, SH["class"], None) in shapes:
         return True
+    for members in shapes.objects(prop, SH["in"]):
+        return all(isinstance(member, URIRef) for member in shapes.items(members))
     if (prop, SH.nodeKind, SH.IRI) in shapes:
         return True
     return any(
