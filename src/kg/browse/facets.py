@@ -84,7 +84,39 @@ class BrowseClass:
         return f"{item} {self.to_broadcast} {broadcast} . {broadcast} a okg:Broadcast ."
 
 
-PROVINCE_LISTING = "{value} a/rdfs:subClassOf* okg:Province ."
+def classes_of(var: str, top: str) -> str:
+    """A pattern binding ``var`` to ``top`` and each of its subclasses."""
+    return (
+        f"{{ SELECT (SAMPLE({{tmp}}k) AS {var}) WHERE {{ {{tmp}}k rdfs:subClassOf* {top} }} "
+        "GROUP BY {tmp}k }"
+    )
+
+
+def within(start: str, end: str, top: str, link: str) -> str:
+    """A pattern binding ``end`` to ``start`` and everything above it along ``link`` (``link*``
+    over the instances of ``top``).
+
+    The hierarchy is walked in a grouped sub-select from a known set, as the competency queries
+    do: Virtuoso 7.2 loses rows when a join is pushed into a ``*`` path (docs/deployment.md).
+    """
+    return (
+        f"{{ SELECT (SAMPLE({{tmp}}x) AS {start}) (SAMPLE({{tmp}}y) AS {end}) WHERE {{ "
+        + classes_of("{tmp}c", top)
+        + f" {{tmp}}x a {{tmp}}c . {{tmp}}x {link}* {{tmp}}y }} GROUP BY {{tmp}}x {{tmp}}y }}"
+    )
+
+
+def office_region(person: str) -> str:
+    """A pattern binding ``{tmp}r`` to the region of an office of ``person`` (that of its body)."""
+    return (
+        f"{{ {person} okg:holdsOffice/okg:officeOf {{tmp}}r }} UNION "
+        f"{{ {person} okg:holdsOffice/okg:officeOf/okg:basedIn {{tmp}}r }}"
+    )
+
+
+REGIONS_WITHIN = within("{tmp}r", "{value}", "okg:Region", "okg:locatedIn")
+PROVINCE_LISTING = classes_of("{tmp}pc", "okg:Province") + " {value} a {tmp}pc ."
+LEVEL = classes_of("{value}", "okg:Region") + " {tmp}r a {value} ."
 LEVEL_LISTING = "FILTER({value} != okg:Region)"
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 
@@ -92,7 +124,7 @@ DERIVED_FACETS: tuple[DerivedFacet, ...] = (
     DerivedFacet(
         "province",
         "Province (any region inside it)",
-        "{b} okg:promotesRegion/okg:locatedIn* {value} .",
+        "{b} okg:promotesRegion {tmp}r . " + REGIONS_WITHIN,
         PROVINCE_LISTING,
     ),
     DerivedFacet(
@@ -105,21 +137,19 @@ DERIVED_FACETS: tuple[DerivedFacet, ...] = (
     DerivedFacet(
         "industry",
         "Industry (and broader)",
-        "{b} okg:features/okg:inIndustry/skos:broader* {value} .",
+        "{b} okg:features/okg:inIndustry {tmp}i . "
+        + within("{tmp}i", "{value}", "okg:Industry", "skos:broader"),
     ),
     DerivedFacet(
         "level",
         "Office level (region of the office)",
-        "{b} okg:host/okg:holdsOffice/okg:officeOf/okg:basedIn? {tmp}r . "
-        "{tmp}r a {value} . {value} rdfs:subClassOf* okg:Region .",
+        "{b} okg:host {tmp}h . " + office_region("{tmp}h") + " " + LEVEL,
         LEVEL_LISTING,
     ),
     DerivedFacet(
         "source", "Source", "{b} prov:wasDerivedFrom {value} .", same_as=PROV.wasDerivedFrom
     ),
 )
-
-OFFICE_REGION = "{item} okg:holdsOffice/okg:officeOf/okg:basedIn? {tmp}r ."
 
 BROWSE_CLASSES: tuple[BrowseClass, ...] = (
     BrowseClass("broadcasts", OKG.Broadcast, "Broadcasts", ""),
@@ -129,8 +159,8 @@ BROWSE_CLASSES: tuple[BrowseClass, ...] = (
         "Officials",
         "^okg:host",
         {
-            "province": OFFICE_REGION + " {tmp}r okg:locatedIn* {value} .",
-            "level": OFFICE_REGION + " {tmp}r a {value} . {value} rdfs:subClassOf* okg:Region .",
+            "province": office_region("{item}") + " " + REGIONS_WITHIN,
+            "level": office_region("{item}") + " " + LEVEL,
             "source": "{item} prov:wasDerivedFrom {value} .",
         },
     ),
@@ -140,8 +170,9 @@ BROWSE_CLASSES: tuple[BrowseClass, ...] = (
         "Products",
         "^okg:features",
         {
-            "province": "{item} okg:originRegion/okg:locatedIn* {value} .",
-            "industry": "{item} okg:inIndustry/skos:broader* {value} .",
+            "province": "{item} okg:originRegion {tmp}r . " + REGIONS_WITHIN,
+            "industry": "{item} okg:inIndustry {tmp}i . "
+            + within("{tmp}i", "{value}", "okg:Industry", "skos:broader"),
             "source": "{item} prov:wasDerivedFrom {value} .",
         },
     ),

@@ -151,7 +151,7 @@ def results_query(
 def order_by(selection: Selection) -> str:
     """The ORDER BY clause: the sort column, then the item IRI (a stable order for paging)."""
     key = (
-        "LCASE(COALESCE(?label, STR(?item)))" if selection.sort == "label" else f"?{selection.sort}"
+        "LCASE(STR(COALESCE(?label, ?item)))" if selection.sort == "label" else f"?{selection.sort}"
     )
     key = f"DESC({key})" if selection.order == "desc" else key
     return f"{key} ?item"

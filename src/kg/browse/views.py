@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from rdflib import URIRef
 from rdflib.term import Node
 
+from kg.browse.facets import within
 from kg.browse.page import Labels, Select, fetch_labels
 from kg.browse.query import PROLOGUE, BrowseSpec, selection_where
 from kg.browse.selection import Selection, compact
@@ -22,6 +23,9 @@ from kg.describe import local_href
 from kg.namespaces import OKG
 from kg.stores import Store, select_rows
 
+REGION_CLOSURE = within("?promoted", "?region", "okg:Region", "okg:locatedIn").replace(
+    "{tmp}", "?m"
+)
 NETWORK_LIMIT = 300  # broadcasts drawn in one network
 TIMELINE_LIMIT = 1000  # broadcasts drawn on one timeline, earliest first
 SCHEMA_PREFIX = "PREFIX schema: <https://schema.org/>\n"
@@ -99,7 +103,7 @@ def map_query(spec: BrowseSpec, selection: Selection, base_iri: str) -> str:
         "    BIND(COALESCE(?value, 0) AS ?amount)\n"
         "  } GROUP BY ?item }\n"
         "  { SELECT DISTINCT ?item ?region WHERE {\n"
-        "    ?item okg:promotesRegion/okg:locatedIn* ?region } }\n"
+        f"    ?item okg:promotesRegion ?promoted . {REGION_CLOSURE} }} }}\n"
         "  ?region schema:latitude ?lat ; schema:longitude ?long .\n"
         "  OPTIONAL { ?region okg:adminCode ?code }\n"
         "} GROUP BY ?region ?code ?lat ?long }\n"
