@@ -84,25 +84,17 @@ class BrowseClass:
         return f"{item} {self.to_broadcast} {broadcast} . {broadcast} a okg:Broadcast ."
 
 
-def classes_of(var: str, top: str) -> str:
-    """A pattern binding ``var`` to ``top`` and each of its subclasses."""
-    return (
-        f"{{ SELECT (SAMPLE({{tmp}}k) AS {var}) WHERE {{ {{tmp}}k rdfs:subClassOf* {top} }} "
-        "GROUP BY {tmp}k }"
-    )
-
-
-def within(start: str, end: str, top: str, link: str) -> str:
-    """A pattern binding ``end`` to ``start`` and everything above it along ``link`` (``link*``
-    over the instances of ``top``).
+def within(start: str, end: str, anchor: str, link: str) -> str:
+    """A pattern binding ``end`` to ``start`` and everything above it along ``link``
+    (``link*``), for the nodes that are objects of the path ``anchor``.
 
     The hierarchy is walked in a grouped sub-select from a known set, as the competency queries
-    do: Virtuoso 7.2 loses rows when a join is pushed into a ``*`` path (docs/deployment.md).
+    do: Virtuoso 7.2 loses rows when a join is pushed into a ``*`` path (docs/deployment.md), and
+    a ``*`` path with both ends open would visit every node of the graph.
     """
     return (
         f"{{ SELECT (SAMPLE({{tmp}}x) AS {start}) (SAMPLE({{tmp}}y) AS {end}) WHERE {{ "
-        + classes_of("{tmp}c", top)
-        + f" {{tmp}}x a {{tmp}}c . {{tmp}}x {link}* {{tmp}}y }} GROUP BY {{tmp}}x {{tmp}}y }}"
+        f"[] {anchor} {{tmp}}x . {{tmp}}x {link}* {{tmp}}y }} GROUP BY {{tmp}}x {{tmp}}y }}"
     )
 
 
@@ -114,9 +106,8 @@ def office_region(person: str) -> str:
     )
 
 
-REGIONS_WITHIN = within("{tmp}r", "{value}", "okg:Region", "okg:locatedIn")
-PROVINCE_LISTING = classes_of("{tmp}pc", "okg:Province") + " {value} a {tmp}pc ."
-LEVEL = classes_of("{value}", "okg:Region") + " {tmp}r a {value} ."
+PROVINCE_LISTING = "{value} a {tmp}pc . {tmp}pc rdfs:subClassOf* okg:Province ."
+LEVEL = "{tmp}r a {value} . {value} rdfs:subClassOf* okg:Region ."
 LEVEL_LISTING = "FILTER({value} != okg:Region)"
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 
@@ -124,7 +115,8 @@ DERIVED_FACETS: tuple[DerivedFacet, ...] = (
     DerivedFacet(
         "province",
         "Province (any region inside it)",
-        "{b} okg:promotesRegion {tmp}r . " + REGIONS_WITHIN,
+        "{b} okg:promotesRegion {tmp}r . "
+        + within("{tmp}r", "{value}", "okg:promotesRegion", "okg:locatedIn"),
         PROVINCE_LISTING,
     ),
     DerivedFacet(
@@ -138,7 +130,7 @@ DERIVED_FACETS: tuple[DerivedFacet, ...] = (
         "industry",
         "Industry (and broader)",
         "{b} okg:features/okg:inIndustry {tmp}i . "
-        + within("{tmp}i", "{value}", "okg:Industry", "skos:broader"),
+        + within("{tmp}i", "{value}", "okg:inIndustry", "skos:broader"),
     ),
     DerivedFacet(
         "level",
@@ -159,7 +151,7 @@ BROWSE_CLASSES: tuple[BrowseClass, ...] = (
         "Officials",
         "^okg:host",
         {
-            "province": office_region("{item}") + " " + REGIONS_WITHIN,
+            "province": office_region("{item}") + " {tmp}r okg:locatedIn* {value} .",
             "level": office_region("{item}") + " " + LEVEL,
             "source": "{item} prov:wasDerivedFrom {value} .",
         },
@@ -170,9 +162,10 @@ BROWSE_CLASSES: tuple[BrowseClass, ...] = (
         "Products",
         "^okg:features",
         {
-            "province": "{item} okg:originRegion {tmp}r . " + REGIONS_WITHIN,
+            "province": "{item} okg:originRegion {tmp}r . "
+            + within("{tmp}r", "{value}", "okg:originRegion", "okg:locatedIn"),
             "industry": "{item} okg:inIndustry {tmp}i . "
-            + within("{tmp}i", "{value}", "okg:Industry", "skos:broader"),
+            + within("{tmp}i", "{value}", "okg:inIndustry", "skos:broader"),
             "source": "{item} prov:wasDerivedFrom {value} .",
         },
     ),

@@ -23,7 +23,7 @@ from kg.describe import local_href
 from kg.namespaces import OKG
 from kg.stores import Store, select_rows
 
-REGION_CLOSURE = within("?promoted", "?region", "okg:Region", "okg:locatedIn").replace(
+REGION_CLOSURE = within("?promoted", "?region", "okg:promotesRegion", "okg:locatedIn").replace(
     "{tmp}", "?m"
 )
 NETWORK_LIMIT = 300  # broadcasts drawn in one network
