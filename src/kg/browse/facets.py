@@ -98,6 +98,20 @@ def within(start: str, end: str, anchor: str, link: str) -> str:
     )
 
 
+SUBCLASSES = re.compile(r"\{subclasses:(\w+)\}")
+
+
+def expand_subclasses(text: str, ontology: Graph) -> str:
+    """``text`` with each ``{subclasses:X}`` replaced by ``okg:X`` and its subclasses."""
+
+    def terms(match: re.Match[str]) -> str:
+        top = OKG[match.group(1)]
+        found = {top, *(c for c in ontology.transitive_subjects(RDFS.subClassOf, top) if c)}
+        return " ".join(f"<{c}>" for c in sorted(found, key=str))
+
+    return SUBCLASSES.sub(terms, text)
+
+
 def office_region(person: str) -> str:
     """A pattern binding ``{tmp}r`` to the region of an office of ``person`` (that of its body)."""
     return (
@@ -106,8 +120,10 @@ def office_region(person: str) -> str:
     )
 
 
-PROVINCE_LISTING = "{value} a {tmp}pc . {tmp}pc rdfs:subClassOf* okg:Province ."
-LEVEL = "{tmp}r a {value} . {value} rdfs:subClassOf* okg:Region ."
+# {subclasses:X} is replaced by okg:X and its subclasses from the ontology (expand_subclasses):
+# a VALUES list reads the same on every store, where rdfs:subClassOf* joins did not (Virtuoso).
+PROVINCE_LISTING = "VALUES {tmp}pc { {subclasses:Province} } {value} a {tmp}pc ."
+LEVEL = "{tmp}r a {value} . VALUES {value} { {subclasses:Region} }"
 LEVEL_LISTING = "FILTER({value} != okg:Region)"
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 

@@ -6,7 +6,7 @@ and a remote endpoint answer the same page; the page links each query to the edi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
@@ -17,6 +17,7 @@ from kg.browse.facets import (
     Facet,
     class_columns,
     class_facets,
+    expand_subclasses,
 )
 from kg.browse.selection import Selection, expand
 
@@ -67,9 +68,17 @@ def browse_spec(
 ) -> BrowseSpec:
     """The :class:`BrowseSpec` of ``cls`` from the shapes and the ontology's labels."""
     subclasses = {str(c) for c in ontology.transitive_subjects(RDFS.subClassOf, cls.iri)}
+    facets = [
+        replace(
+            facet,
+            pattern=expand_subclasses(facet.pattern, ontology),
+            listing=expand_subclasses(facet.listing, ontology),
+        )
+        for facet in class_facets(cls, shapes, ontology, labels)
+    ]
     return BrowseSpec(
         cls,
-        class_facets(cls, shapes, ontology, labels),
+        facets,
         class_columns(cls, shapes, ontology, labels),
         tuple(sorted(subclasses | {str(cls.iri)})),
     )
