@@ -340,12 +340,24 @@ def test_every_class_browses_on_the_repository_graph(client: FlaskClient, name: 
     assert table_items(html)
 
 
-def test_every_province_link_narrows_to_its_count(client: FlaskClient) -> None:
-    html = page_text(client, "/browse/broadcasts")
-    provinces = counts(html, "province")
-    assert provinces
-    for value, count in provinces.items():
-        narrowed = page_text(client, "/browse/broadcasts" + facet_link(html, "province", value))
+@pytest.mark.parametrize(
+    ("name", "facet"),
+    [
+        ("broadcasts", "province"),
+        ("broadcasts", "level"),
+        ("broadcasts", "industry"),
+        ("broadcasts", "month"),
+        ("officials", "province"),
+        ("officials", "level"),
+        ("products", "province"),
+    ],
+)
+def test_every_facet_link_narrows_to_its_count(client: FlaskClient, name: str, facet: str) -> None:
+    html = page_text(client, f"/browse/{name}")
+    values = counts(html, facet)
+    assert values
+    for value, count in values.items():
+        narrowed = page_text(client, f"/browse/{name}" + facet_link(html, facet, value))
         assert total(narrowed) == count, value
 
 
