@@ -30,8 +30,8 @@ class PageFacts(HTMLParser):
         named = {key: value or "" for key, value in attrs}
         if tag == "html":
             self.lang = named.get("lang")
-        elif tag == "a" and "href" in named:
-            self.links.append(named["href"])
+        elif tag == "a" and "href" in named and "nofollow" not in named.get("rel", "").split():
+            self.links.append(named["href"])  # rel=nofollow: facet links, as crawlers do
         elif tag == "title":
             self._in_title = True
         elif tag == "meta":

@@ -22,6 +22,17 @@ from kg.config import PROJECT_ROOT
 AXE = PROJECT_ROOT / "tests" / "checkers" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"critical", "serious"}
+# browsing and views: an index, a class with and without a selection, each view and an embed
+BROWSE_FAMILIES = [
+    "/browse",
+    "/browse/broadcasts",
+    "/browse/broadcasts?province=region/hubei&sort=date&order=desc",
+    "/browse/officials",
+    "/view/timeline",
+    "/view/map?province=region/guangdong",
+    "/view/network",
+    "/embed/timeline",
+]
 RESULTS_QUERY = """PREFIX okg: <https://w3id.org/officials-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?official ?label WHERE { ?official a okg:Official ; rdfs:label ?label } ORDER BY ?label"""
@@ -51,6 +62,7 @@ def route_families(base: str) -> list[str]:
     one entity page of every class, search and sitemap-listed pages."""
     paths = ["/", "/query", "/query?" + urlencode({"query": RESULTS_QUERY}), "/ontology"]
     paths += ["/search", "/search?q=zigui", "/api"]
+    paths += BROWSE_FAMILIES
     class_pages = [link for link in page_links(base, "/") if link.startswith("/class/")]
     paths += class_pages[:1]
     for class_page in class_pages:
@@ -81,6 +93,8 @@ def open_ready(page: Page, url: str) -> None:
         page.wait_for_selector("body[data-ready=true]")
     if "query=" in url:
         page.wait_for_selector("#results table.dataTable tbody tr")
+    if url.startswith(("/view/", "/embed/")):
+        page.wait_for_selector("body[data-view-ready=true]")
 
 
 def test_every_route_family_meets_wcag_aa(page: Page, live_url: str) -> None:

@@ -918,6 +918,7 @@ def test_data_files_are_the_agreed_named_graphs(settings: Settings) -> None:
     assert stems == {
         "sources",
         "regions",
+        "region-codes",
         "organizations",
         "officials",
         "products",

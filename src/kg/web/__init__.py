@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     from kg.web import (
         api,
+        browse,
         caching,
         errors,
         health,
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         search,
         sparql,
         ui,
+        views_pages,
     )
 
     errors.init_app(app)
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(releases.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(views_pages.bp)
     return app
 
 

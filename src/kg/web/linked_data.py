@@ -38,6 +38,7 @@ from kg.web.rendering import (
     split_suffix,
     triples_response,
 )
+from kg.web.structured import entity_jsonld, entity_view_links
 from kg.web.summaries import resource_summary, shorten
 from kg.web.views import Linker, Value, resource_view
 
@@ -127,6 +128,8 @@ def resource_page(graph: Graph, iri: str, path: str) -> Response:
     return html_response(
         "resource.html",
         view=view,
+        jsonld=entity_jsonld(graph, iri),
+        view_links=entity_view_links(graph, iri),
         alternates=alternates(path),
         sparql=sparql_link(iri),
         description=resource_summary(view),

@@ -9,6 +9,8 @@ from flask import Blueprint, Response, request
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF
 
+from kg.browse.facets import BROWSE_CLASSES
+from kg.browse.views import VIEWS
 from kg.describe import count_instances, instances, local_href, pick_label, resources
 from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME
@@ -25,6 +27,7 @@ from kg.web.rendering import (
     memo,
     ontology_iri,
 )
+from kg.web.structured import dataset_jsonld
 
 bp = Blueprint("pages", __name__)
 
@@ -89,6 +92,7 @@ def home_page() -> Response:
         classes=classes,
         sources=[(local_href(s.iri, base_iri()), s) for s in sources],
         dumps=dump_links(),
+        jsonld=dataset_jsonld(home_summary(stats)),
     )
 
 
@@ -104,8 +108,14 @@ def home_summary(stats: Stats) -> str:
     )
 
 
+# Browse and view pages without a selection (a selection's pages are left to links).
+BROWSE_PATHS = [f"/browse/{cls.name}" for cls in BROWSE_CLASSES] + [f"/view/{k}" for k in VIEWS]
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
-ROBOTS = "User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {root}sitemap.xml\n"
+ROBOTS = (
+    "User-agent: *\nAllow: /\nDisallow: /sparql\n"
+    "Disallow: /browse/*?\nDisallow: /view/*?\nDisallow: /embed/\n"  # facet combinations
+    "Sitemap: {root}sitemap.xml\n"
+)
 
 
 @bp.get("/sitemap.xml")
@@ -119,6 +129,7 @@ def sitemap_document() -> Response:
     root = request.host_url
     paths = ["/", "/query", "/ontology"]
     paths += [f"/class/{entry.name}" for entry in memo("class_entries", class_entries)]
+    paths += ["/browse", *BROWSE_PATHS]
     paths += [local_href(iri, base_iri()) for iri in resources(get_store(), base_iri() + "id/")]
     urls = "".join(
         f"<url><loc>{escape(root + path.lstrip('/'))}</loc></url>" for path in paths[:SITEMAP_LIMIT]

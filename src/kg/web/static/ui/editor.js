@@ -3,6 +3,7 @@
 
 import { chartPlugin, numericValue } from "./chart.js";
 import { escapeHtml, Links, selectValues } from "./links.js";
+import { defaultView, mapPlugin, timelinePlugin } from "../views/editor-views.js";
 
 const config = JSON.parse(document.getElementById("editor-config").textContent);
 const links = new Links(config);
@@ -98,15 +99,17 @@ function configureYasr() {
   }
   Yasr.registerPlugin("table", LinkedTable);
   Yasr.registerPlugin("chart", chartPlugin(links));
+  Yasr.registerPlugin("map", mapPlugin(links));
+  Yasr.registerPlugin("timeline", timelinePlugin(links));
   return new Yasr(document.getElementById("results"), {
     prefixes: config.prefixes,
-    pluginOrder: ["table", "chart", "response"],
+    pluginOrder: ["table", "chart", "map", "timeline", "response"],
     defaultPlugin: "table",
     persistenceId: null,
   });
 }
 
-async function showResponse(yasr, response, duration) {
+async function showResponse(yasr, response, duration, query) {
   if (response instanceof Error) {
     setStatus("The query failed: see the message below.", "error");
   } else {
@@ -114,6 +117,8 @@ async function showResponse(yasr, response, duration) {
     setStatus(rows === null ? `Done in ${duration} ms.` : `${rows} row${rows === 1 ? "" : "s"} in ${duration} ms.`, "ok");
   }
   yasr.setResponse(response, duration);
+  const view = defaultView(query);
+  if (view && yasr.plugins[view]?.canHandleResults()) yasr.selectPlugin(view); // #defaultView:Map
 }
 
 /** Fetch the labels of our IRIs in a JSON result; the row count, or null for other results. */
@@ -220,7 +225,7 @@ function main() {
   yasqe.on("query", () => setStatus("Running…", "busy"));
   yasqe.on("queryResponse", (_yasqe, response, duration) => {
     if (!(response instanceof Error)) window.history.replaceState(null, "", permalink(yasqe.getValue()));
-    showResponse(yasr, response, duration);
+    showResponse(yasr, response, duration, yasqe.getValue());
   });
   wireExamples(yasqe);
   wirePermalink(yasqe);
