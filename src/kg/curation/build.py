@@ -388,8 +388,11 @@ class Builder:
         region = self.ref(row, "region")
         if region is not None:
             self.add(iri, OKG.promotesRegion, region, row)
-        platform = self.resolver.platform(row) if row["platform"] else None
-        self._single(iri, OKG.platform, platform, row, "platform")
+        platforms = [self.resolver.platform(row, value=name) for name in row.values("platform")]
+        for platform in platforms:
+            if platform is not None:
+                self.add(iri, OKG.platform, platform, row)
+        platform = next((p for p in platforms if p is not None), None)
         self._dates(iri, row)
         if new:
             self.add(

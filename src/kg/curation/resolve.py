@@ -323,9 +323,12 @@ class Resolver:
             self.new.add(row.id)
 
     # --- platforms (a name, an id or a CURIE) -------------------------------------------------
-    def platform(self, row: Row, column: str = "platform") -> URIRef | None:
-        """The organization a platform cell names: reconciled, else a new okg:Platform."""
-        value = row[column]
+    def platform(
+        self, row: Row, column: str = "platform", *, value: str | None = None
+    ) -> URIRef | None:
+        """The organization a platform cell (or one ``value`` of it) names: reconciled, else a
+        new okg:Platform."""
+        value = row[column] if value is None else value
         if value in self.rows or expand_curie(value) is not None:
             return self.ref(row, column, value)
         if value in self.platforms:

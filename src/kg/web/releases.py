@@ -35,7 +35,10 @@ def index() -> Response:
     """Every release with its dumps and changelog: HTML for browsers, JSON otherwise."""
     found = history.releases(releases_dir())
     if prefers_html(request.headers.get("Accept")):
-        return html_response("releases.html", releases=found)
+        summary = (
+            f"{len(found)} releases of officials-kg, each with its dumps, checksums and changes."
+        )
+        return html_response("releases.html", releases=found, description=summary)
     return jsonify(
         [
             {
@@ -93,7 +96,13 @@ def entity_in_release() -> Response | None:
         return error_response(404, "Not in this release", f"<{iri}> is not in release {version}.")
     turtle = as_turtle(graph, iri)
     if prefers_html(request.headers.get("Accept")) and not request.path.endswith(".ttl"):
-        return html_response("release_entity.html", iri=str(iri), release=release, turtle=turtle)
+        return html_response(
+            "release_entity.html",
+            iri=str(iri),
+            release=release,
+            turtle=turtle,
+            description=f"<{iri}> as it was in officials-kg release {version}.",
+        )
     response = Response(turtle, content_type=TURTLE)
     response.headers["Vary"] = "Accept"
     return response
