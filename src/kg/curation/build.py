@@ -514,9 +514,10 @@ class Builder:
     def _aggregate(self, row: Row) -> None:
         iri = self.iri(row)
         self.add(iri, RDF.type, OKG.AggregateReport, row)
+        publisher = None
         if row["platform"]:
             publisher = self.resolver.platform(row)
-        else:
+        elif row["speaker"]:
             publisher = self.resolver.ref(row, "speaker", row["speaker"])
         if publisher is not None:
             self.add(iri, OKG.publishedBy, publisher, row)
