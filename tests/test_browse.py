@@ -28,7 +28,6 @@ GRAPH = f"""\
 @prefix okg: <https://w3id.org/officials-kg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix ex: <{EX}> .
 @prefix id: <{ID}> .
@@ -57,17 +56,21 @@ ex:calm a ex:Mood ; rdfs:label "calm"@en .
 id:broadcast\\/b1 a okg:Broadcast ; rdfs:label "B1"@en ; okg:host id:official\\/ann ;
     okg:promotesRegion id:region\\/north-county ; okg:platform id:organization\\/alpha ;
     okg:date "2020-04-08"^^xsd:date ; okg:features id:product\\/pears ;
-    prov:wasDerivedFrom id:source\\/one ; ex:mood ex:calm .
+    okg:evidence id:evidence\\/b1 ; ex:mood ex:calm .
 id:broadcast\\/b2 a okg:Broadcast ; rdfs:label "B2"@en ; okg:host id:official\\/ann ;
     okg:promotesRegion id:region\\/north-city ; okg:platform id:organization\\/beta ;
     okg:earliestDate "2020-05-11"^^xsd:date ; okg:latestDate "2020-05-20"^^xsd:date ;
-    prov:wasDerivedFrom id:source\\/one .
+    okg:evidence id:evidence\\/b2 .
 id:broadcast\\/b3 a okg:Broadcast ; rdfs:label "B3"@en ; okg:host id:official\\/bo ;
     okg:promotesRegion id:region\\/south ; okg:platform id:organization\\/alpha ;
-    okg:date "2020-04-20"^^xsd:date ; prov:wasDerivedFrom id:source\\/two .
+    okg:date "2020-04-20"^^xsd:date ; okg:evidence id:evidence\\/b3 .
 id:broadcast\\/b4 a okg:Broadcast ; rdfs:label "B4"@en ; okg:host id:official\\/bo ;
     okg:promotesRegion id:region\\/north ; okg:date "2020-03-01"^^xsd:date ;
-    prov:wasDerivedFrom id:source\\/two .
+    okg:evidence id:evidence\\/b4 .
+id:evidence\\/b1 a okg:Evidence ; okg:source id:source\\/one .
+id:evidence\\/b2 a okg:Evidence ; okg:source id:source\\/one .
+id:evidence\\/b3 a okg:Evidence ; okg:source id:source\\/two .
+id:evidence\\/b4 a okg:Evidence ; okg:source id:source\\/two .
 """
 # A property the code has never heard of, given a shape: it must become a facet.
 EXTRA_SHAPE = f"""\

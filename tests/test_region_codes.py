@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from kg.config import PROJECT_ROOT
 from kg.namespaces import ID, OKG, SCHEMA
@@ -85,7 +86,7 @@ def test_unmatched_and_wrong_level_regions_get_nothing(tmp_path: Path, wheel: Pa
 def test_every_code_cites_the_package(tmp_path: Path, wheel: Path) -> None:
     graph = run(tmp_path, wheel)
     coded = set(graph.subjects(OKG.adminCode, None))
-    cited = set(graph.subjects(URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None))
+    cited = set(graph.subjects(DCTERMS.source, None))
     assert coded and coded <= cited
     assert "pypi.org/project/cpca/0.5.5" in str(graph.value(region_codes.SOURCE, SCHEMA.url))
 

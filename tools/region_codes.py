@@ -127,7 +127,7 @@ def turtle(found: dict[URIRef, Division], wheel_sha256: str) -> str:
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+
         "@prefix schema: <https://schema.org/> .",
         "",
         f"<{SOURCE}> a okg:SourceDocument ;",
@@ -148,7 +148,7 @@ def turtle(found: dict[URIRef, Division], wheel_sha256: str) -> str:
             f"<{iri}> okg:adminCode {Literal(division.code).n3()} ;",
             f'    schema:latitude "{division.latitude}"^^xsd:decimal ;',
             f'    schema:longitude "{division.longitude}"^^xsd:decimal ;',
-            f"    prov:wasDerivedFrom <{SOURCE}> .",
+            f"    dcterms:source <{SOURCE}> .",
         ]
     return "\n".join(lines) + "\n"
 

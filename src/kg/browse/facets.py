@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from kg.describe import DEPENDENT_LINKS
@@ -149,9 +149,7 @@ DERIVED_FACETS: tuple[DerivedFacet, ...] = (
         "{b} okg:host {tmp}h . " + office_region("{tmp}h") + LEVEL,
         LEVEL_LISTING,
     ),
-    DerivedFacet(
-        "source", "Source", "{b} prov:wasDerivedFrom {value} .", same_as=PROV.wasDerivedFrom
-    ),
+    DerivedFacet("source", "Source", "{b} okg:evidence/okg:source {value} ."),
 )
 
 BROWSE_CLASSES: tuple[BrowseClass, ...] = (
@@ -165,7 +163,8 @@ BROWSE_CLASSES: tuple[BrowseClass, ...] = (
             # a path, not within(): joining the office hierarchy is quadratic in Oxigraph 0.5
             "province": office_region("{item}") + "{tmp}r okg:locatedIn* {value} .",
             "level": office_region("{item}") + LEVEL,
-            "source": "{item} prov:wasDerivedFrom {value} .",
+            # people carry no evidence: the sources of their offices (tenures) do
+            "source": "{item} ^okg:tenureHolder/okg:evidence/okg:source {value} .",
         },
     ),
     BrowseClass(
@@ -178,7 +177,8 @@ BROWSE_CLASSES: tuple[BrowseClass, ...] = (
             + within("{tmp}r", "{value}", "okg:originRegion", "okg:locatedIn"),
             "industry": "{item} okg:inIndustry {tmp}i . "
             + within("{tmp}i", "{value}", "okg:inIndustry", "skos:broader"),
-            "source": "{item} prov:wasDerivedFrom {value} .",
+            # a product's sources are those of the broadcasts that feature it
+            "source": "{item} ^okg:features/okg:evidence/okg:source {value} .",
         },
     ),
     BrowseClass(
@@ -186,9 +186,9 @@ BROWSE_CLASSES: tuple[BrowseClass, ...] = (
         OKG.ReportedFigure,
         "Reported figures",
         "okg:figureOf|^okg:reportedFigure",
-        {"source": "{item} prov:wasDerivedFrom {value} ."},
+        {"source": "{item} okg:evidence/okg:source {value} ."},
     ),
-    BrowseClass("sources", OKG.SourceDocument, "Sources", "^prov:wasDerivedFrom"),
+    BrowseClass("sources", OKG.SourceDocument, "Sources", "^okg:source/^okg:evidence"),
 )
 BROWSE_BY_NAME = {cls.name: cls for cls in BROWSE_CLASSES}
 

@@ -195,7 +195,9 @@ class Builder:
             self.add(
                 iri,
                 DCTERMS.title,
-                text(row["name_zh"], "zh-Hant" if language == "zh-Hant" else "zh"),
+                # Language tags are case-insensitive; stores (Oxigraph) write them lower-case,
+                # so the data does too and every copy of the graph compares equal.
+                text(row["name_zh"], "zh-hant" if language == "zh-Hant" else "zh"),
                 row,
             )
             if not row["name_en"]:
