@@ -32,7 +32,12 @@ OUTGOING: dict[str, tuple[tuple[str, str], ...]] = {
         (str(OKG.madeBy), "made by"),
     ),
     str(OKG.Office): ((str(OKG.officeOf), "office of"), (str(OKG.heldBy), "held by")),
-    str(OKG.ReportedFigure): ((str(OKG.figureOf), "reported for"),),
+    str(OKG.ReportedFigure): (
+        (str(OKG.figureOf), "reported for"),
+        (str(OKG.statedAs), "stated as"),
+        (str(OKG.evidence), "evidence"),
+    ),
+    str(OKG.AggregateReport): ((str(OKG.evidence), "evidence"),),
 }
 INCOMING: dict[str, tuple[tuple[str, str], ...]] = {
     str(OKG.Official): ((str(OKG.host), "hosted"),),
