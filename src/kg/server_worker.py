@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import selectors
+import socket
 import time
 from functools import partial
 from typing import Any
@@ -39,6 +40,7 @@ def _answer(status: str, message: str) -> bytes:
     return head.encode() + body
 
 
+LINGER_SECONDS = 2.0  # how long an answered slow client's socket is drained before it is closed
 TIMEOUT_ANSWER = _answer("408 Request Timeout", "the request was not received in time")
 INCOMPLETE_ANSWER = _answer("400 Bad Request", "the request ended before its announced length")
 
@@ -51,6 +53,7 @@ class BufferingThreadWorker(ThreadWorker):  # type: ignore[misc]
 
     def init_process(self) -> None:
         self.arriving: dict[Any, tuple[bytearray, float]] = {}  # conn -> (bytes, deadline)
+        self.lingering: list[tuple[Any, float]] = []  # answered 408: (conn, close at)
         super().init_process()
 
     def accept(self, listener: Any) -> None:
@@ -113,18 +116,43 @@ class BufferingThreadWorker(ThreadWorker):  # type: ignore[misc]
         """Also answer 408 to connections whose request did not arrive in time."""
         super().murder_pending()
         now = time.monotonic()
+        self._close_lingering(now)
         late = [conn for conn, (_, deadline) in self.arriving.items() if deadline <= now]
         for conn in late:
             with contextlib.suppress(OSError):
                 conn.sock.send(TIMEOUT_ANSWER)
-            self._drop(conn)
+                conn.sock.shutdown(socket.SHUT_WR)
+            self._drop(conn, linger_until=now + LINGER_SECONDS)
 
-    def _drop(self, conn: Any) -> None:
+    def _drop(self, conn: Any, *, linger_until: float | None = None) -> None:
+        """Forget ``conn``; close it now, or after ``linger_until`` (a lingering close)."""
         self.arriving.pop(conn, None)
         with contextlib.suppress(OSError, KeyError, ValueError):
             self.poller.unregister(conn.sock)
         self.nr_conns -= 1
-        conn.close()
+        if linger_until is None:
+            conn.close()
+        else:
+            self.lingering.append((conn, linger_until))
+
+    def _close_lingering(self, now: float) -> None:
+        """Discard what answered clients still send, and close their sockets once due.
+
+        Closing a socket that still receives data makes the kernel reset the connection, and a
+        reset can destroy the answer before the client reads it; so the answer is followed by a
+        FIN, and the socket is drained for ``LINGER_SECONDS`` before it is closed (as web
+        servers do for an error answered before the request was read).
+        """
+        keep = []
+        for conn, due in self.lingering:
+            with contextlib.suppress(OSError):
+                while conn.sock.recv(65536, socket.MSG_DONTWAIT):
+                    pass
+            if due <= now:
+                conn.close()
+            else:
+                keep.append((conn, due))
+        self.lingering = keep
 
 
 def request_complete(buffer: bytes | bytearray, max_body_bytes: int) -> bool:
