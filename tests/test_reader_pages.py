@@ -127,3 +127,32 @@ def test_a_summary_names_an_unknown_kind_by_its_first_properties() -> None:
 def test_shorten_cuts_at_a_word() -> None:
     assert shorten("alpha beta gamma", 12) == "alpha beta…"
     assert shorten("  a  b ") == "a b"
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_browser_following_a_sparql_link_gets_the_editor(client: FlaskClient) -> None:
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/officials-kg/ontology#Official> }"
+    page = client.get("/sparql", query_string={"query": query}, headers={"Accept": BROWSER_ACCEPT})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "Accept" in page.headers["Vary"]
+    assert b'id="editor"' in page.data
+
+
+@pytest.mark.parametrize(
+    ("accept", "params", "media_type"),
+    [
+        ("application/sparql-results+json", {}, "application/sparql-results+json"),
+        (BROWSER_ACCEPT, {"format": "json"}, "application/sparql-results+json"),
+        ("*/*", {}, "application/sparql-results+json"),
+        (None, {}, "application/sparql-results+json"),
+    ],
+)
+def test_sparql_clients_still_get_results(
+    client: FlaskClient, accept: str | None, params: dict[str, str], media_type: str
+) -> None:
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/officials-kg/ontology#Official> } LIMIT 1"
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string={"query": query, **params}, headers=headers)
+    assert response.status_code == 200 and response.mimetype == media_type

@@ -49,6 +49,8 @@ def sparql() -> Response:
     query_request = protocol_request()
     if query_request is None:
         return service_description()
+    if opened_by_a_browser():
+        return editor_page()  # the page reads ?query= itself, shows it and runs it
     store = get_store()
     form = store.query_form(query_request.query)
     fmt = result_format(form)
@@ -58,6 +60,14 @@ def sparql() -> Response:
         return cached
     body = budgeted(lambda: store.query(query_request, fmt, timeout=get_settings().timeout))
     return caching.make_cacheable(Response(body, content_type=fmt.content_type), etag)
+
+
+def opened_by_a_browser() -> bool:
+    """A shared ``/sparql?query=…`` link followed by a person: a GET whose ``Accept`` ranks HTML
+    above every result format, naming no ``format``/``output``. SPARQL clients never ask so."""
+    if request.method != "GET" or {"format", "output"} & set(request.args):
+        return False
+    return formats.prefers_html(", ".join(request.headers.getlist("Accept")))
 
 
 def budgeted(evaluate: Callable[[], bytes]) -> bytes:
