@@ -1033,7 +1033,7 @@ SHEET_FACTS = [
         "okg:Tonne",
         "okg:Exactly",
         "PT2H",
-        "",
+        "2020-02-19",
         "https://regional.chinadaily.com.cn/guangdong/zhanjiang/2020-04/02/c_468518.htm",
     ),
     Fact(
@@ -1132,7 +1132,7 @@ SHEET_FACTS = [
         "okg:Jin",
         "okg:Nearly",
         "",
-        "",
+        "2020-02-19",
         "http://fubaore.com/jingji/20210303/100142782.html",
     ),
     Fact(
@@ -1286,7 +1286,7 @@ SHEET_FACTS = [
         "okg:Viewer",
         "okg:MoreThan",
         "",
-        "",
+        "2020-03-08",
         "http://www.sdgb.cn/nkzx/43981.html",
     ),
     Fact(
