@@ -8,7 +8,9 @@ declared terms.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -17,7 +19,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from kg.config import PROJECT_ROOT, Settings
 from kg.loading import parse_turtle, turtle_files
 from kg.namespaces import ID, OKG, PREFIXES, sparql_prologue
-from kg.stores import Store, select_rows
+from kg.stores import Store, open_store, select_rows
 
 SOURCE_NAME = "000_bb7817d47544a525.txt"
 SOURCE_COPY = PROJECT_ROOT / "sources" / SOURCE_NAME
@@ -127,8 +129,8 @@ def test_official_holds_office(store: Store, official: str, office: str, office_
     assert values(store, f"office:{office}", "okg:officeOf") == {iri(office_of)}
 
 
-def test_every_official_holds_exactly_the_offices_of_the_table(store: Store) -> None:
-    rows = select_rows(store, PROLOGUE + "SELECT ?p ?o WHERE { ?p okg:holdsOffice ?o }")
+def test_every_official_holds_exactly_the_offices_of_the_table(seed_store: Store) -> None:
+    rows = select_rows(seed_store, PROLOGUE + "SELECT ?p ?o WHERE { ?p okg:holdsOffice ?o }")
     found = {(str(row["p"]), str(row["o"])) for row in rows}
     expected = {(iri(f"official:{p}"), iri(f"office:{o}")) for p, o, _ in OFFICES}
     assert found == expected
@@ -282,11 +284,11 @@ def test_broadcast(
     assert values(store, subject, "okg:host") == {iri(f"official:{host}") for host in hosts}
     assert values(store, subject, "okg:features") == {iri(feature) for feature in features}
     assert values(store, subject, "prov:wasDerivedFrom") == set()
-    assert sources_of(store, subject) == {str(ARTICLE)}
+    assert str(ARTICLE) in sources_of(store, subject)  # later sources may confirm it too
 
 
-def test_the_table_lists_every_broadcast(store: Store) -> None:
-    rows = select_rows(store, PROLOGUE + "SELECT ?b { ?b a okg:Broadcast }")
+def test_the_table_lists_every_broadcast(seed_store: Store) -> None:
+    rows = select_rows(seed_store, PROLOGUE + "SELECT ?b { ?b a okg:Broadcast }")
     assert {str(row["b"]) for row in rows} == {iri(f"broadcast:{row[0]}") for row in BROADCASTS}
 
 
@@ -459,8 +461,8 @@ def test_figure(
     assert str(row["value"].datatype) == PREFIXES["xsd"] + "decimal"
 
 
-def test_the_table_lists_every_figure(store: Store) -> None:
-    rows = select_rows(store, PROLOGUE + "SELECT ?f { ?f a okg:ReportedFigure }")
+def test_the_table_lists_every_figure(seed_store: Store) -> None:
+    rows = select_rows(seed_store, PROLOGUE + "SELECT ?f { ?f a okg:ReportedFigure }")
     assert {str(row["f"]) for row in rows} == {iri(f"figure:{row[0]}") for row in FIGURES}
 
 
@@ -597,8 +599,8 @@ def test_quoted_lines_are_statements_with_speaker_and_broadcast(
     assert quotes_of(store, subject) == sentences
 
 
-def test_every_statement_is_in_the_table_or_chen_pings(store: Store) -> None:
-    rows = select_rows(store, PROLOGUE + "SELECT ?s { ?s a okg:Statement }")
+def test_every_statement_is_in_the_table_or_chen_pings(seed_store: Store) -> None:
+    rows = select_rows(seed_store, PROLOGUE + "SELECT ?s { ?s a okg:Statement }")
     expected = {iri(f"statement:{row[0]}") for row in STATEMENTS}
     expected.add(iri("statement:chen-ping-state-council-press-conference"))
     assert {str(row["s"]) for row in rows} == expected
@@ -699,7 +701,7 @@ def test_every_office_held_is_a_tenure_with_evidence(store: Store) -> None:
     query = """SELECT ?p ?o ?t { ?p okg:holdsOffice ?o .
         OPTIONAL { ?t okg:tenureHolder ?p ; okg:tenureOffice ?o ; okg:evidence ?e } }"""
     rows = select_rows(store, PROLOGUE + query)
-    assert len(rows) == len(OFFICES)
+    assert len(rows) >= len(OFFICES)
     assert all(row.get("t") is not None for row in rows)
 
 
@@ -766,6 +768,24 @@ def test_chinese_labels(ontology: Graph, term: str, label: str) -> None:
 
 
 # --- Curation rules over the data files ----------------------------------------------------------
+SEED_DIR = Path(__file__).parent / "fixtures" / "seed-graph"
+
+
+@pytest.fixture(scope="module")
+def seed_store(settings: Settings) -> Store:
+    """The seed graph (the article's data, before the growth) in an embedded store: the tables
+    above list all of it."""
+    return open_store(replace(settings, data_dir=SEED_DIR, store="memory"))
+
+
+@pytest.fixture(scope="module")
+def seed_data() -> Graph:
+    graph = Graph()
+    for path in turtle_files(SEED_DIR):
+        graph += parse_turtle(path)
+    return graph
+
+
 @pytest.fixture(scope="module")
 def data(settings: Settings) -> Graph:
     graph = Graph()
@@ -820,7 +840,9 @@ OUR_NAMESPACES = (str(ID), str(OKG))
 
 
 def test_every_iri_in_data_is_ours_or_a_known_vocabulary(data: Graph) -> None:
-    iris = {term for triple in data for term in triple if isinstance(term, URIRef)}
+    """Except the web addresses of the sources (objects of schema:url), which are anyone's."""
+    addresses = set(data.objects(None, URIRef(PREFIXES["schema"] + "url")))
+    iris = {term for triple in data for term in triple if isinstance(term, URIRef)} - addresses
     strangers = sorted(
         str(i) for i in iris if not str(i).startswith(OUR_NAMESPACES + KNOWN_NAMESPACES)
     )
@@ -855,7 +877,7 @@ def test_every_region_but_china_has_one_direct_parent(data: Graph, ontology: Gra
     region_classes = set(ontology.transitive_subjects(RDFS.subClassOf, OKG.Region))
     regions = {s for c in region_classes for s in data.subjects(RDF.type, c)}
     parents = {region: set(data.objects(region, OKG.locatedIn)) for region in regions}
-    assert len(regions) == len(REGIONS)
+    assert len(regions) >= len(REGIONS)
     assert {r for r, p in parents.items() if len(p) != 1} == {ID["region/china"]}
 
 
@@ -881,7 +903,9 @@ CLAIM_CLASSES = [
 ]
 
 
-def test_every_claim_has_evidence_from_the_article(data: Graph) -> None:
+def test_every_claim_has_evidence_from_the_article(seed_data: Graph) -> None:
+    """In the seed graph (tests/fixtures/seed-graph/), every claim rests on the one article."""
+    data = seed_data
     claims = {s for kind in CLAIM_CLASSES for s in data.subjects(RDF.type, kind)}
     claims |= {
         s for s, _ in data.subject_objects(OKG.basedIn) if (s, RDF.type, OKG.Company) in data
