@@ -70,15 +70,24 @@ def query_files(settings: Settings) -> dict[int, Path]:
     return {int(re.match(r"cq(\d+)-", path.name)[1]): path for path in files}  # type: ignore[index]
 
 
-def both_engines(store: Store, graph: Graph, query: str) -> list[Row]:
-    """Rows of ``query`` on ``store``, checked equal to rdflib's rows over ``graph``."""
+def both_engines(store: Store, graph: Graph, query: str, *, ordered: bool = True) -> list[Row]:
+    """Rows of ``query`` on ``store``, checked equal to rdflib's rows over ``graph`` — in the same
+    order, or (``ordered=False``) as the same rows in any order."""
     rows = [{k: py(v) for k, v in row.items()} for row in select_rows(store, query)]
     by_rdflib = [
         {str(k): py(v) for k, v in row.asdict().items() if v is not None}
         for row in graph.query(query)
     ]
-    assert rows == by_rdflib
+    if ordered:
+        assert rows == by_rdflib
+    else:
+        assert sorted(map(repr_row, rows)) == sorted(map(repr_row, by_rdflib))
     return rows
+
+
+def repr_row(row: Row) -> str:
+    """A row as text that sorts and compares alike in every engine's answer."""
+    return repr(sorted(row.items()))
 
 
 @pytest.fixture
@@ -110,10 +119,11 @@ QUESTION_FILES = sorted(Settings().queries_dir.glob("cq*.rq"))
 def test_every_question_on_the_grown_graph(
     path: Path, store: Store, union: Graph, seed_store: Store, seed_union: Graph
 ) -> None:
-    """The grown graph in the backend under test answers like rdflib over data/, and answers
-    wherever the seed graph did (the growth added to the seed's data, it removed none of it)."""
+    """The grown graph in the backend under test gives rdflib's rows over data/ (in any order:
+    Virtuoso 7 orders long labels and grouped rows its own way), and answers wherever the seed
+    graph did (the growth added to the seed's data, it removed none of it)."""
     query = path.read_text(encoding="utf-8")
-    rows = both_engines(store, union, query)
+    rows = both_engines(store, union, query, ordered=False)
     if both_engines(seed_store, seed_union, query):
         assert rows, f"{path.name} answers the seed graph but not the grown one"
 
