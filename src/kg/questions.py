@@ -90,6 +90,21 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     ),
     "cq11-speakers-without-broadcast": (entity("official", "Official", "Only this official.", ""),),
     "cq12-lower-bound-figures": (entity("figure", "ReportedFigure", "Only this figure.", ""),),
+    "cq15-officials-and-broadcasts-per-province": (
+        entity("province", "Province", "Only this province.", "Hubei"),
+    ),
+    "cq16-broadcasts-per-platform-per-month": (
+        entity("platform", "Platform", "Only this platform.", "Pinduoduo"),
+    ),
+    "cq17-largest-sales-per-official": (
+        entity("official", "Official", "Only this official.", "Li Qiang"),
+    ),
+    "cq19-broadcasts-confirmed-by-two-sources": (
+        entity("broadcast", "Broadcast", "Only this broadcast.", ""),
+    ),
+    "cq20-conflicting-figures-between-sources": (
+        entity("broadcast", "Broadcast", "Only this broadcast.", ""),
+    ),
 }
 
 Resolver = Callable[[str, str], str]  # (value, class IRI) -> IRI; raises ParameterError
