@@ -127,7 +127,6 @@ def turtle(found: dict[URIRef, Division], wheel_sha256: str) -> str:
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
-
         "@prefix schema: <https://schema.org/> .",
         "",
         f"<{SOURCE}> a okg:SourceDocument ;",
