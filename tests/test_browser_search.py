@@ -85,9 +85,13 @@ def test_keyboard_picks_a_suggestion(page: Page) -> None:
     box.click()
     box.press_sequentially("navel orange", delay=30)
     first = page.locator("header.site [role=option]").first
-    expect(first).to_contain_text("navel oranges")
+    expect(first).to_contain_text("navel orange")
     href = first.locator("a").get_attribute("href")
-    assert href in ("/id/product/zhijiang-navel-oranges", "/id/product/zigui-navel-oranges")
+    assert href in (
+        "/id/product/zhijiang-navel-oranges",
+        "/id/product/zigui-navel-oranges",
+        "/id/product/gannan-navel-orange",
+    )
     box.press("ArrowDown")
     expect(first).to_have_attribute("aria-selected", "true")
     with page.expect_navigation(url="**" + href):

@@ -110,16 +110,24 @@ class EmbeddedStore:
 
     @classmethod
     def open(cls, settings: Settings) -> EmbeddedStore:
-        """Load the graph of ``settings`` in memory, or build / reuse the persistent store."""
+        """Load the graph of ``settings`` in memory, or build / reuse the persistent store.
+
+        The evaluators' hatchery is forked right away, while the opener is most likely the only
+        thread: forked later from a request thread of a threaded process, it could inherit a lock
+        another thread held at that moment and wait for it forever.
+        """
         version = fingerprint(source_paths(settings))
         graphs = frozenset(graph for _, graph in graph_files(settings))
         if settings.store == "memory":
-            store = ox.Store()
-            load_into(store, settings)
-            return cls(lambda: store, version, graphs, settings)
-        folder = Path(settings.store)
-        build_persistent(folder, settings, version)
-        return cls(partial(ox.Store.read_only, str(folder)), version, graphs, settings)
+            memory = ox.Store()
+            load_into(memory, settings)
+            store = cls(lambda: memory, version, graphs, settings)
+        else:
+            folder = Path(settings.store)
+            build_persistent(folder, settings, version)
+            store = cls(partial(ox.Store.read_only, str(folder)), version, graphs, settings)
+        store.start_evaluators()
+        return store
 
     @property
     def version(self) -> str:
