@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -66,3 +68,25 @@ def live_url(kg_server: ServerFactory, serve_store_options: list[str]) -> str:
     """Base URL (``http://127.0.0.1:PORT/``) of ``kg serve`` on the repository's graph, in the
     backend ``KG_TEST_BACKEND`` names (``--store URL`` of a loaded server: tests/backends.py)."""
     return kg_server("--no-validate", "--workers", "2", *serve_store_options)
+
+
+# ---- one Playwright driver and one Chromium for the whole session (browser suites) ----
+# Starting a Playwright driver per module made a later module's driver wait forever.
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: run .ci/install-browser"
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()

@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 import pytest
 from crawling import fetch, page_links
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from playwright.sync_api import Browser, Page, expect
+from test_browser import TIMEOUT_MS
 
 from kg.config import PROJECT_ROOT
 
@@ -38,19 +38,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?official ?label WHERE { ?official a okg:Official ; rdfs:label ?label } ORDER BY ?label"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        yield launch(playwright)
-
-
-def launch(playwright: Playwright) -> Browser:
-    assert AXE.is_file(), "axe-core is missing: .ci/install-checkers installs it"
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    assert AXE.is_file(), "axe-core is missing: .ci/install-checkers installs it"
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()

@@ -12,7 +12,6 @@ import contextlib
 import csv
 import io
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +22,8 @@ from playwright.sync_api import (
     Browser,
     ConsoleMessage,
     Page,
-    Playwright,
     Request,
     expect,
-    sync_playwright,
 )
 from rdflib.term import Node, URIRef
 from werkzeug.serving import make_server
@@ -113,20 +110,6 @@ def base_url(browser_settings: Settings, browser_store: Store) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: run .ci/install-browser"
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
 
 
 @pytest.fixture

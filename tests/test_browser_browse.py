@@ -15,8 +15,6 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page
 from test_browser import (  # noqa: F401 (fixtures)
     ARTIFACTS,
-    browser,
-    playwright,
     problems,
     watched_page,
 )

@@ -7,15 +7,14 @@ with a fresh search cache on a random localhost port.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, screenshot, watched_page
+from playwright.sync_api import Browser, Page, expect
+from test_browser import screenshot, watched_page
 from werkzeug.serving import make_server
 
 from kg.config import Settings
@@ -41,17 +40,8 @@ def search_url(
 
 
 @pytest.fixture(scope="module")
-def driver() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def chromium(driver: Playwright) -> Iterator[Browser]:
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: run .ci/install-browser"
-    launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
+def chromium(browser: Browser) -> Browser:
+    return browser
 
 
 @pytest.fixture

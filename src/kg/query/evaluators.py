@@ -93,6 +93,7 @@ class Hatchery:
         listener.listen(64)
         pid = os.fork()
         if pid == 0:  # the hatchery
+            _close_inherited(keep=listener.fileno())
             _run_child(lambda: _hatch(listener, self._handler, self._memory_mb))
         listener.close()
         self._address, self._pid = address, pid
@@ -101,6 +102,13 @@ class Hatchery:
     def pid(self) -> int:
         """The hatchery's process id (0 before it started)."""
         return self._pid
+
+
+def _close_inherited(*, keep: int) -> None:
+    """Close every file the parent had open but standard streams and ``keep``: a hatchery that
+    held a copy of, say, the pipe to a browser driver would keep that pipe from ever closing."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
 
 
 def _alive(pid: int) -> bool:
