@@ -25,7 +25,7 @@ test-deps: $(STAMP)
 	bash .ci/stores/install
 
 test: test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 # The endpoint, linked-data and competency suites again, on real remote stores (Oxigraph server,
 # Virtuoso 7), each loaded with `kg load --to`. Installs the servers on first use (Debian packages).

@@ -14,8 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from backends import Server, started
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 
 from kg.config import Settings
 from kg.describe import instances
@@ -57,12 +58,16 @@ def values(body: bytes) -> list[tuple[object, ...]]:
 
 
 def value(term: object) -> object:
+    """A term as a comparable value. Virtuoso writes literals in its own canonical form (a day
+    as ``PT24H``, a decimal without trailing zeros), so numbers and durations compare by value."""
     if isinstance(term, ox.BlankNode):
         return "_:"
     if isinstance(term, ox.Literal) and term.datatype.value.endswith(
         ("#decimal", "#integer", "#double")
     ):
         return Decimal(term.value).normalize()
+    if isinstance(term, ox.Literal) and term.datatype.value.endswith("#duration"):
+        return Literal(term.value, datatype=XSD.duration).toPython()
     return str(term)
 
 

@@ -103,7 +103,8 @@ def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
 NEGOTIATION_CASES = [
     (None, SMALL, "application/sparql-results+json"),
     ("*/*", SMALL, "application/sparql-results+json"),
-    (BROWSER, SMALL, "application/sparql-results+xml"),
+    ("application/xml", SMALL, "application/sparql-results+xml"),
+    ("application/xml;q=0.9, */*;q=0.8", SMALL, "application/sparql-results+xml"),
     ("text/csv;q=0.5, text/tab-separated-values", SMALL, "text/tab-separated-values"),
     ("application/json", SMALL, "application/sparql-results+json"),
     ("text/*", ALL_TRIPLES, "text/csv"),
@@ -203,6 +204,12 @@ def test_service_description(
 def test_a_browser_gets_the_query_editor(client: FlaskClient) -> None:
     response = client.get("/sparql", headers={"Accept": BROWSER})
     assert response.mimetype == "text/html"
+
+
+def test_a_browser_posting_a_query_gets_results_not_the_editor(client: FlaskClient) -> None:
+    """Only a GET link opens the editor; a form POST from a browser is a protocol request."""
+    response = client.post("/sparql", data={"query": SMALL}, headers={"Accept": BROWSER})
+    assert response.mimetype == "application/sparql-results+xml"
 
 
 def test_a_query_in_a_browser_still_gets_results(client: FlaskClient) -> None:
