@@ -1,7 +1,7 @@
 """Real SPARQL servers for the tests (a pytest plugin): Oxigraph server and Virtuoso on 127.0.0.1.
 
 The servers are started by the scripts in ``.ci/stores/`` (the same ones ``.ci/run`` uses), loaded
-with ``kg load`` (:func:`kg.remote_load.load_to_store`) and stopped at the end of the session.
+with ``kg load`` (:func:`kg.cli.load.load_graph`) and stopped at the end of the session.
 ``KG_TEST_BACKEND`` (``embedded``, ``oxigraph`` or ``virtuoso``) picks the backend behind the
 shared ``store`` fixture, so ``.ci/run`` runs the endpoint and linked-data suites once per backend.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.cli.load import LoadReport, load_graph
 from kg.config import PROJECT_ROOT, Settings
-from kg.remote_load import LoadReport, load_to_store
 from kg.stores import Store, open_store
-from kg.stores.remote import Endpoints, RemoteStore
+from kg.stores.remote import RemoteStore
 
 SCRIPTS = PROJECT_ROOT / ".ci" / "stores"
 BACKEND_VARIABLE = "KG_TEST_BACKEND"
@@ -27,7 +27,7 @@ BACKENDS = ("embedded", *SERVER_KINDS)
 # Credentials of the throw-away test servers (Virtuoso's GSP endpoint needs digest auth).
 CREDENTIALS: dict[str, dict[str, str]] = {
     "oxigraph": {},
-    "virtuoso": {"KG_STORE_USER": "dba", "KG_STORE_PASSWORD": "dba"},
+    "virtuoso": {"store_user": "dba", "store_password": "dba"},
 }
 
 
@@ -40,10 +40,9 @@ class Server:
         self.url = ""
         self._stores: list[RemoteStore] = []
 
-    @property
-    def environ(self) -> dict[str, str]:
-        """The ``KG_STORE_*`` variables a client of this server needs."""
-        return dict(CREDENTIALS[self.kind])
+    def settings(self, settings: Settings) -> Settings:
+        """``settings`` pointed at this server, with its credentials."""
+        return settings.replace(store=self.url, **CREDENTIALS[self.kind])
 
     def _script(self, action: str) -> str:
         done = subprocess.run(
@@ -66,8 +65,7 @@ class Server:
 
     def open_store(self, settings: Settings) -> RemoteStore:
         """A remote store on this server, with its credentials (closed by :meth:`close_stores`)."""
-        remote = settings.replace(store=self.url)
-        store = RemoteStore(remote, Endpoints.from_settings(remote, self.environ))
+        store = RemoteStore.open(self.settings(settings))
         self._stores.append(store)
         return store
 
@@ -78,7 +76,7 @@ class Server:
 
     def load(self, settings: Settings, **options: object) -> LoadReport:
         """``kg load --to`` this server with the sources of ``settings``."""
-        return load_to_store(settings, self.url, environ=self.environ, **options)  # type: ignore[arg-type]
+        return load_graph(self.settings(settings), **options)  # type: ignore[arg-type]
 
 
 def started(kind: str, state: Path) -> Server:

@@ -14,7 +14,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from sparql_data import CONSTRUCT, PREFIX, SELECT, SELECT_ROWS, expected_graph, write_dataset
 
-from kg.cli import main
+from kg.cli import ExitCode, main
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_a_results_format_for_a_graph_is_refused(
     assert code == 2 and "--format csv" in err
 
 
-def test_the_time_limit_ends_the_command_with_exit_3() -> None:
+def test_the_time_limit_ends_the_command_with_the_timeout_code() -> None:
     long_query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     kg = str(Path(sys.executable).with_name("kg"))
     result = subprocess.run(
@@ -97,5 +97,5 @@ def test_the_time_limit_ends_the_command_with_exit_3() -> None:
         check=False,
         timeout=60,
     )
-    assert result.returncode == 3
+    assert result.returncode == ExitCode.TIMEOUT
     assert "time limit of 0.5 s" in result.stderr

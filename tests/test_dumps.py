@@ -15,6 +15,7 @@ from kg.config import Settings
 from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME, Format
 from kg.loading import graph_sources, union_graph
+from kg.namespaces import ONTOLOGY_IRI
 
 DUMPS = [FORMATS_BY_NAME[name] for name in DUMP_FORMATS]
 
@@ -61,7 +62,7 @@ def test_compressed_dumps_hold_the_same_bytes(client: FlaskClient, fmt: Format) 
 
 def test_the_ontology_is_inside_the_dumps(client: FlaskClient) -> None:
     graph = Graph().parse(data=client.get("/dumps/officials-kg.nt").data, format="nt")
-    ontology = URIRef(Settings().base_iri + "ontology")
+    ontology = URIRef(ONTOLOGY_IRI)
     assert (ontology, None, None) in graph
 
 

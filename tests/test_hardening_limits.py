@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hostile import VALUES_PRODUCT, get, post
 
+from kg.cli import ExitCode
 from kg.config import Settings
 from kg.formats import FORMATS_BY_NAME
 from kg.stores import QueryAborted, QueryRequest, QueryTimeout, open_store, select_rows
@@ -43,7 +44,7 @@ def test_the_cli_stops_a_values_product_at_the_limit() -> None:
         [KG, "query", "--timeout", "1", VALUES_PRODUCT],
         capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == ExitCode.TIMEOUT, done.stderr
     assert "time limit of 1 s" in done.stderr
     assert time.monotonic() - started < 15  # start-up (loading the graph) included
 

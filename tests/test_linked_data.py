@@ -17,8 +17,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 from kg.config import Settings
 from kg.formats import GRAPH_FORMATS, HTML, Format
 from kg.loading import graph_sources, read_sources, union_graph
+from kg.namespaces import BASE_IRI
 
-BASE = Settings().base_iri
+BASE = BASE_IRI
 ID_SPACE = BASE + "id/"
 ONTOLOGY = BASE + "ontology"
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
+import dataclasses
+import importlib
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from flask import Flask
 
-from kg.cli import COMMANDS
-from kg.config import PROJECT_ROOT, SETTINGS
+from kg.cli import COMMANDS, ExitCode, build_parser, main, settings_from
+from kg.cli.settings import markdown_table
+from kg.config import PROJECT_ROOT, SETTINGS, SETTINGS_BY_NAME, Settings
 
 SRC = PROJECT_ROOT / "src" / "kg"
 DOCS = PROJECT_ROOT / "docs"
@@ -63,10 +69,85 @@ def test_every_command_has_help_and_is_documented(command: str) -> None:
     assert f"kg {command}" in all_docs(), f"`kg {command}` is not documented"
 
 
-@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
-def test_every_setting_is_documented(setting: object) -> None:
+def test_the_docs_carry_the_whole_settings_table() -> None:
+    """docs/configuration.md holds the table ``kg settings --markdown`` writes, row for row."""
     docs = (DOCS / "configuration.md").read_text(encoding="utf-8")
-    assert f"`{setting.env_var}`" in docs  # type: ignore[attr-defined]
+    assert markdown_table() in docs, "regenerate it: kg settings --markdown"
+
+
+def test_the_settings_fields_are_the_table() -> None:
+    fields = {field.name: field.default for field in dataclasses.fields(Settings)}
+    assert fields == {setting.name: setting.default for setting in SETTINGS}
+
+
+def setting_actions(command: str) -> dict[str, argparse.Action]:
+    """The options of ``kg command`` whose destination is a setting."""
+    parser = argparse.ArgumentParser()
+    importlib.import_module(f"kg.cli.{command}").add_arguments(parser)
+    names = {setting.name for setting in SETTINGS}
+    return {action.dest: action for action in parser._actions if action.dest in names}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_command_options_that_are_settings_come_from_the_table(command: str) -> None:
+    """Same option, same type, no default of its own: a setting is never hand-copied."""
+    actions = setting_actions(command)
+    expected = {s.name for s in SETTINGS if command in s.commands}
+    assert set(actions) == expected
+    for name, action in actions.items():
+        setting = SETTINGS_BY_NAME[name]
+        assert action.option_strings == [setting.option]
+        assert action.default is None  # the table's default applies (through the environment)
+        if setting.kind is not bool:
+            assert action.type is setting.kind
+
+
+def test_an_option_overrides_the_environment_which_overrides_the_default() -> None:
+    args = build_parser().parse_args(["serve", "--port", "9001"])
+    with patch.dict(os.environ, {"KG_PORT": "9002", "KG_WORKERS": "5"}):
+        settings = settings_from(args)
+    assert (settings.port, settings.workers, settings.threads) == (9001, 5, 0)
+
+
+def test_a_bad_environment_value_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with patch.dict(os.environ, {"KG_TIMEOUT": "soon"}):
+        assert main(["settings"]) == ExitCode.BAD_INPUT
+    assert "KG_TIMEOUT='soon' is not a valid float" in capsys.readouterr().err
+
+
+def test_kg_settings_never_prints_a_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    with patch.dict(os.environ, {"KG_STORE_PASSWORD": "hunter2", "KG_PORT": "8123"}):
+        assert main(["settings"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "hunter2" not in out and "store_password = ***" in out
+    assert "port = 8123  (environment: KG_PORT)" in out
+
+
+def integer_returns(path: Path) -> list[int]:
+    """Line numbers of ``return`` statements in ``path`` that can return a bare int literal."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Return) and node.value is not None and _literal_int(node.value)
+    ]
+
+
+def _literal_int(value: ast.expr) -> bool:
+    if isinstance(value, ast.IfExp):
+        return _literal_int(value.body) or _literal_int(value.orelse)
+    return isinstance(value, ast.Constant) and type(value.value) is int
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "cli").glob("*.py")), ids=lambda p: p.stem)
+def test_commands_exit_with_the_one_table_of_codes(path: Path) -> None:
+    assert not integer_returns(path), f"{path.name}: return an ExitCode, not a number"
+
+
+def test_the_exit_codes_are_documented() -> None:
+    docs = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    for code in ExitCode:
+        assert f"| {code.value} | `{code.name}` |" in docs
 
 
 def test_every_route_is_documented(app: Flask) -> None:

@@ -41,6 +41,12 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
+def release(repo: Path, version: str, *options: str) -> int:
+    """``kg release VERSION`` of ``repo``, into its build/releases/."""
+    out = str(repo / "build" / "releases")
+    return main(["release", version, "--repo", str(repo), "--out", out, *options])
+
+
 @pytest.fixture(scope="module")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project in its own git repository, released as 1.0.0 and tagged v1.0.0."""
@@ -50,7 +56,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "sources")
-    assert main(["release", "1.0.0", "--repo", str(repo), "--date", "2026-12-06"]) == 0
+    assert release(repo, "1.0.0", "--date", "2026-12-06") == 0
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "Release 1.0.0")
     git(repo, "tag", "v1.0.0")
@@ -133,7 +139,7 @@ def test_a_second_release_lists_its_changes_first(released: Path, tmp_path: Path
         encoding="utf-8",
     )
     git(repo, "commit", "-qam", "Rename")
-    assert main(["release", "1.1.0", "--repo", str(repo), "--date", "2026-12-07"]) == 0
+    assert release(repo, "1.1.0", "--date", "2026-12-07") == 0
     changes = (repo / "CHANGES.md").read_text(encoding="utf-8")
     assert changes.index(
         "## 1.1.0 (2026-12-07): changes from v1.0.0 to working tree"
@@ -157,14 +163,14 @@ def test_invalid_data_makes_no_release(
         figures.read_text(encoding="utf-8").replace("okg:unit okg:Jin ;", "", 1), encoding="utf-8"
     )
     before = (repo / "ontology" / "okg.ttl").read_bytes()
-    assert main(["release", "2.0.0", "--repo", str(repo)]) == 1
+    assert release(repo, "2.0.0") == 1
     assert "does not conform" in capsys.readouterr().err
     assert (repo / "ontology" / "okg.ttl").read_bytes() == before
     assert not (repo / "build" / "releases" / "2.0.0").exists()
 
 
 def test_a_bad_version_is_refused(capsys: pytest.CaptureFixture[str], released: Path) -> None:
-    assert main(["release", "latest", "--repo", str(released)]) == 2
+    assert release(released, "latest") == 2
     assert "'latest' is not a version like 1.0.0" in capsys.readouterr().err
 
 
@@ -178,13 +184,13 @@ def two_releases(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     text = regions.read_text(encoding="utf-8").replace('"Zhuhai"@en', '"Zhuhai City"@en')
     regions.write_text(text, encoding="utf-8")
     git(repo, "commit", "-qam", "Rename")
-    assert main(["release", "1.1.0", "--repo", str(repo), "--date", "2026-12-07"]) == 0
+    assert release(repo, "1.1.0", "--date", "2026-12-07") == 0
     return repo / "build" / "releases"
 
 
 @pytest.fixture
 def web(two_releases: Path, store: Store) -> FlaskClient:
-    app = create_app(Settings(extra={"releases_dir": two_releases}), store=store)
+    app = create_app(Settings(releases_dir=two_releases), store=store)
     app.config["TESTING"] = True
     return app.test_client()
 
@@ -247,7 +253,7 @@ def test_entity_page_has_a_history_section(web: FlaskClient) -> None:
 
 def test_releases_over_real_http(two_releases: Path, store: Store) -> None:
     """The same answers through a real HTTP server on a free localhost port."""
-    app = create_app(Settings(extra={"releases_dir": two_releases}), store=store)
+    app = create_app(Settings(releases_dir=two_releases), store=store)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

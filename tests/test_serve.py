@@ -50,12 +50,12 @@ def with_shape(root: Path, max_names: int) -> Settings:
 
 
 def test_a_conforming_result_is_cached_while_sources_are_unchanged(tmp_path: Path) -> None:
-    settings = with_shape(tmp_path / "graph", max_names=2)
-    cache = tmp_path / "cache"
-    assert validate_cached(settings, cache) == (True, "validation: conforms")
-    assert validate_cached(settings, cache)[1].endswith("(cached result, sources unchanged)")
+    settings = with_shape(tmp_path / "graph", max_names=2).replace(cache_dir=tmp_path / "cache")
+    assert validate_cached(settings) == (True, "validation: conforms")
+    assert validate_cached(settings)[1].endswith("(cached result, sources unchanged)")
+    assert len(list((tmp_path / "cache" / "validated").iterdir())) == 1
     (settings.shapes_dir / "names.ttl").write_text(SHAPE.replace("{max}", "1"))
-    conforms, report = validate_cached(settings, cache)
+    conforms, report = validate_cached(settings)
     assert not conforms and "Violation" in report
 
 

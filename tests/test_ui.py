@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from kg.config import PROJECT_ROOT, Settings
 from kg.examples import header_fields, load_examples
-from kg.namespaces import PREFIXES
+from kg.namespaces import BASE_IRI, PREFIXES
 from kg.stores import Store
 from kg.web import create_app
 
@@ -131,14 +131,8 @@ def test_editor_config_has_our_prefixes_endpoint_and_base(
     config = editor_config(client.get("/query").data)
     assert config["prefixes"] == PREFIXES
     assert config["endpoint"] == "/sparql"
-    assert config["baseIri"] == settings.base_iri
+    assert config["baseIri"] == BASE_IRI
     assert config["localBase"] == "/"
-
-
-def test_base_iri_setting_reaches_the_page(settings: Settings, store: Store) -> None:
-    app = create_app(settings.replace(base_iri="https://example.org/kg/"), store=store)
-    config = editor_config(app.test_client().get("/query").data)
-    assert config["baseIri"] == "https://example.org/kg/"
 
 
 def test_editor_page_allows_only_its_own_origin(client: FlaskClient) -> None:

@@ -12,9 +12,9 @@ from rdflib.namespace import RDF
 
 from kg.config import Settings
 from kg.loading import graph_sources, union_graph
-from kg.namespaces import VOID
+from kg.namespaces import BASE_IRI, VOID
 
-BASE = Settings().base_iri
+BASE = BASE_IRI
 DATASET = URIRef(BASE + "void#dataset")
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.config import Settings
@@ -160,17 +163,6 @@ def union_graph(sources: Iterable[SourceFile]) -> Graph:
     return union
 
 
-def as_dataset(sources: Iterable[SourceFile]) -> Dataset:
-    """``sources`` as an rdflib Dataset with one named graph per file."""
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    for source in sources:
-        named = dataset.graph(source.graph_iri)
-        for triple in source.graph:
-            named.add(triple)
-    return dataset
-
-
 def fingerprint(paths: Iterable[Path]) -> str:
     """A short hash of the files' names and contents: the data version (ETags, store reuse)."""
     digest = hashlib.sha256()
@@ -183,3 +175,45 @@ def fingerprint(paths: Iterable[Path]) -> str:
 def source_paths(settings: Settings) -> Iterator[Path]:
     """Every file the published graph is built from (ontology and data)."""
     yield from turtle_files(settings.ontology_dir, settings.data_dir)
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    """One source file as the named graph it becomes in a store."""
+
+    iri: str
+    path: Path
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        """The file's distinct triples, sorted (parsed as the embedded store parses it)."""
+        try:
+            quads = ox.parse(
+                path=self.path, format=ox.RdfFormat.TURTLE, base_iri=self.path.resolve().as_uri()
+            )
+            return sorted({quad.triple for quad in quads}, key=str)
+        except SyntaxError as error:
+            raise syntax_error(self.path, error) from error
+        except OSError as error:
+            raise LoadError(self.path, f"cannot read file: {error}") from error
+
+    @cached_property
+    def ntriples(self) -> bytes:
+        """The triples as N-Triples (what a store is sent)."""
+        return ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def syntax_error(path: Path, error: SyntaxError) -> LoadError:
+    """A pyoxigraph parse error as a :class:`LoadError` with line and column."""
+    found = re.search(r"(\d+):(\d+)", str(error))
+    line, column = (int(found[1]), int(found[2])) if found else (None, None)
+    return LoadError(path, f"Turtle syntax error: {error}", line, column)
+
+
+def graph_files(settings: Settings) -> list[GraphFile]:
+    """The ontology and data files of ``settings`` as the named graphs they become."""
+    return [
+        GraphFile(str(graph_iri_for(path, folder)), path)
+        for folder in (settings.ontology_dir, settings.data_dir)
+        for path in turtle_files(folder)
+    ]

@@ -15,18 +15,16 @@ from __future__ import annotations
 import ctypes
 import math
 import sys
-from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import Settings
 from kg.loading import fingerprint, turtle_files
 from kg.server_worker import BufferingThreadWorker
 from kg.stores.remote import is_remote
 from kg.web import create_app, search
 
-VALIDATION_CACHE = PROJECT_ROOT / "var" / "validated"
 EMBEDDED_THREADS = 2  # per worker: more only adds contention for the GIL (docs/benchmarks.md)
 REMOTE_THREADS = 8  # per worker: requests to a remote store mostly wait on it
 HEARTBEAT_MARGIN = 30  # gunicorn's own worker timeout = query limit + this (a backstop only)
@@ -40,9 +38,11 @@ def validation_fingerprint(settings: Settings) -> str:
     return fingerprint(turtle_files(*folders))
 
 
-def validate_cached(settings: Settings, cache: Path = VALIDATION_CACHE) -> tuple[bool, str]:
+def validate_cached(settings: Settings) -> tuple[bool, str]:
     """Whether the graph conforms, and what to print; a conforming result is reused while the
-    ontology, data and shapes are unchanged (one stamp file per fingerprint under ``cache``)."""
+    ontology, data and shapes are unchanged (one stamp file per fingerprint under
+    ``cache_dir/validated``)."""
+    cache = settings.cache_dir / "validated"
     stamp = cache / validation_fingerprint(settings)
     if stamp.is_file():
         return True, "validation: conforms (cached result, sources unchanged)"

@@ -1,6 +1,7 @@
 """The ``kg`` command: one sub-command per module, each with ``add_arguments`` and ``run``.
 
-Exit codes: 0 success, 1 the data does not conform (validate), 2 bad input or usage.
+Every command returns an :class:`ExitCode`; options that are settings come from
+:data:`kg.config.SETTINGS` (:func:`add_setting_options`), never hand-copied.
 """
 
 from __future__ import annotations
@@ -9,13 +10,24 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from enum import IntEnum
 from types import ModuleType
-from typing import Any
 
 from kg import __version__
-from kg.config import Settings
+from kg.config import SETTINGS, Setting, SettingError, Settings
 from kg.loading import LoadError
+
+
+class ExitCode(IntEnum):
+    """What a ``kg`` command's exit status means, the same for every command."""
+
+    OK = 0
+    NOT_CONFORMING = 1  # the data fails validation (or a check found differences: diff, fmt)
+    BAD_INPUT = 2  # usage, unreadable files, a bad query, a bad setting
+    STORE_FAILED = 3  # the store failed or does not hold what was sent
+    TIMEOUT = 4  # the query ran past its time limit
+    INTERRUPTED = 130
+
 
 DESCRIPTION = (
     "officials-kg: validate, query, serve, export and load the knowledge graph of Chinese "
@@ -35,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "new": "Print a filled-in sheet template: kg new broadcast|official|source > sheets/x.csv.",
     "diff": "List the claims added, removed and changed between two versions of the graph.",
     "release": "Validate, stamp the version, and build the release dumps with checksums.",
+    "settings": "Print the settings in effect (or --markdown: the table of docs/configuration.md).",
 }
 
 
@@ -42,21 +55,34 @@ def _command(name: str) -> ModuleType:
     return importlib.import_module(f"kg.cli.{name}")
 
 
-def add_source_options(parser: argparse.ArgumentParser) -> None:
-    """The options naming the graph's source folders, shared by the commands that read them."""
-    parser.add_argument("--data", type=Path, help="folder of the Turtle data (default: data/)")
-    parser.add_argument("--ontology", type=Path, help="folder of the ontology (default: ontology/)")
-    parser.add_argument("--shapes", type=Path, help="folder of the SHACL shapes (default: shapes/)")
+def add_setting_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """The options of ``command`` that are settings, as :data:`kg.config.SETTINGS` lists them."""
+    for setting in SETTINGS:
+        if command in setting.commands:
+            _add_option(parser, setting)
 
 
-def settings_from(args: argparse.Namespace, **overrides: Any) -> Settings:
-    """Settings from the environment and the source options of ``args`` (when present)."""
-    return Settings.from_env(
-        data_dir=getattr(args, "data", None),
-        ontology_dir=getattr(args, "ontology", None),
-        shapes_dir=getattr(args, "shapes", None),
-        **overrides,
+def _add_option(parser: argparse.ArgumentParser, setting: Setting) -> None:
+    help_text = f"{setting.help} (env {setting.env_var}"
+    if setting.kind is bool:
+        action = "store_false" if setting.default else "store_true"
+        parser.add_argument(
+            setting.option, dest=setting.name, action=action, default=None, help=help_text + ")"
+        )
+        return
+    parser.add_argument(
+        setting.option,
+        dest=setting.name,
+        type=setting.kind,
+        default=None,
+        metavar=setting.name.removesuffix("_dir").upper(),
+        help=f"{help_text}; default {setting.shown_default})".replace("%", "%%"),
     )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, then the setting options given in ``args``."""
+    return Settings.from_env(**{s.name: getattr(args, s.name, None) for s in SETTINGS})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,11 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = _command(args.command).run(args)
-    except LoadError as error:
+    except (LoadError, SettingError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
     return code
 
 

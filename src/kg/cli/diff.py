@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kg.cli import ExitCode
 from kg.config import PROJECT_ROOT
 from kg.curation.diff import RENDERERS, WORKING_TREE, DiffError, compare, last_release, load_version
 
@@ -36,11 +37,11 @@ def run(args: argparse.Namespace) -> int:
     old = args.old or last_release(args.repo)
     if old is None:
         print("error: no release tag (v*) yet: name the OLD version", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     try:
         diff = compare(load_version(old, repo=args.repo), load_version(args.new, repo=args.repo))
     except DiffError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     sys.stdout.write(RENDERERS[args.format](diff))
-    return 1 if args.exit_code and not diff.empty else 0
+    return ExitCode.NOT_CONFORMING if args.exit_code and not diff.empty else ExitCode.OK

@@ -10,9 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli import add_source_options, settings_from
+from kg.cli import ExitCode, add_setting_options, settings_from
 from kg.export import DUMP_FORMATS, export, gzipped, jsonld_context
 from kg.formats import FORMATS_BY_NAME, Format
+from kg.namespaces import ONTOLOGY_IRI
 from kg.ontology_docs import ontology_graph
 from kg.stores import Store, open_store
 
@@ -23,7 +24,7 @@ CHOICES: dict[str, Format] = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_source_options(parser)
+    add_setting_options(parser, "export")
     parser.add_argument(
         "--format", choices=CHOICES, default="ttl", help="RDF format of the dump (default: ttl)"
     )
@@ -44,18 +45,18 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     store = open_store(settings)
     try:
-        data = dump(store, CHOICES[args.format], settings.base_iri + "ontology")
+        data = dump(store, CHOICES[args.format], ONTOLOGY_IRI)
     finally:
         store.close()
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-        return 0
+        return ExitCode.OK
     if args.output.suffix == ".gz":
         data = gzipped(data)
     try:
         args.output.write_bytes(data)
     except OSError as error:
         print(f"error: cannot write {args.output}: {error.strerror}", file=sys.stderr)
-        return 2
-    return 0
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK

@@ -6,14 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli import settings_from
+from kg.cli import ExitCode, add_setting_options, settings_from
 from kg.curation.turtle import FormatError, format_turtle
 from kg.loading import display_path, turtle_files
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", type=Path, help="Turtle files (default: data/*.ttl)")
-    parser.add_argument("--data", type=Path, help="folder of the Turtle data (default: data/)")
+    add_setting_options(parser, "fmt")
     parser.add_argument(
         "--check", action="store_true", help="change nothing; exit 1 if a file is not canonical"
     )
@@ -29,10 +29,10 @@ def run(args: argparse.Namespace) -> int:
             canonical = format_turtle(text)
         except (OSError, UnicodeDecodeError, FormatError) as error:
             print(f"error: {display_path(path)}: {error}", file=sys.stderr)
-            return 2
+            return ExitCode.BAD_INPUT
         except Exception as error:  # rdflib's parse errors come in assorted types
             print(f"error: {display_path(path)}: not valid Turtle: {error}", file=sys.stderr)
-            return 2
+            return ExitCode.BAD_INPUT
         if canonical != text:
             changed.append(path)
             if not args.check:
@@ -42,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{verb} {display_path(path)}")
     if args.check and changed:
         print(f"{len(changed)} file(s) not in canonical layout: run kg fmt", file=sys.stderr)
-        return 1
-    return 0
+        return ExitCode.NOT_CONFORMING
+    return ExitCode.OK

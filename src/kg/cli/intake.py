@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli import add_source_options, settings_from
+from kg.cli import ExitCode, add_setting_options, settings_from
 from kg.config import Settings
 from kg.curation.intake import IntakeError, intake
 from kg.curation.sheet import Issue, SheetError
@@ -19,7 +19,7 @@ from kg.curation.sheet import Issue, SheetError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sheets", nargs="+", type=Path, help="sheets: sheets/{source-id}.csv")
-    add_source_options(parser)
+    add_setting_options(parser, "intake")
     parser.add_argument(
         "--dry-run", action="store_true", help="check, reconcile and validate, but write nothing"
     )
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{sheet}: nothing was written; fix these and run kg intake again:", file=sys.stderr)
         for issue in issues:
             print(f"  {issue}", file=sys.stderr)
-    return 1 if failures else 0
+    return ExitCode.NOT_CONFORMING if failures else ExitCode.OK
 
 
 def take(sheet: Path, settings: Settings, *, dry_run: bool) -> list[Issue]:

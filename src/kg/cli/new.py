@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kg.cli import ExitCode
 from kg.curation.templates import TEMPLATES, template
 
 
@@ -14,4 +15,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     sys.stdout.write(template(args.kind))
-    return 0
+    return ExitCode.OK

@@ -10,7 +10,7 @@ from pathlib import Path
 from rdflib.query import Result
 from rdflib.term import Literal, Node, URIRef
 
-from kg.cli import add_source_options, settings_from
+from kg.cli import ExitCode, add_setting_options, settings_from
 from kg.formats import FORMATS_BY_NAME, RDF_FORMATS, RESULT_FORMATS, Format
 from kg.namespaces import PREFIXES
 from kg.stores import (
@@ -24,27 +24,24 @@ from kg.stores import (
 
 TABLE = "table"
 CHOICES = [TABLE] + [fmt.name for fmt in (*RESULT_FORMATS, *RDF_FORMATS)]
-EXIT_TIMEOUT = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_source_options(parser)
+    add_setting_options(parser, "query")
     parser.add_argument("query", nargs="?", help="the SPARQL query (or use --file)")
     parser.add_argument("--file", type=Path, help="read the query from this file (.rq)")
     parser.add_argument(
         "--format", choices=CHOICES, default=TABLE, help="output format (default: table)"
     )
-    parser.add_argument("--timeout", type=float, help="time limit in seconds (default: 10)")
-    parser.add_argument("--store", help="'memory' or a persistent store folder (default: memory)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the result; exit 2 for a bad query, 3 when the time limit ran out."""
+    """Print the result (see :class:`ExitCode` for the failures)."""
     text = _query_text(args)
     if text is None:
         print("error: give a query or --file", file=sys.stderr)
-        return 2
-    settings = settings_from(args, timeout=args.timeout, store=args.store)
+        return ExitCode.BAD_INPUT
+    settings = settings_from(args)
     store = open_store(settings)
     try:
         form = store.query_form(text)
@@ -52,17 +49,17 @@ def run(args: argparse.Namespace) -> int:
         body = store.query(QueryRequest(text), fmt, timeout=settings.timeout)
     except (QueryError, ResultTooLarge, QueryAborted) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     except QueryTimeout as error:  # the evaluator running it has been stopped
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_TIMEOUT
+        return ExitCode.TIMEOUT
     finally:
         store.close()
     sys.stdout.write(render_table(body) if args.format == TABLE and not form.returns_graph else "")
     if args.format != TABLE or form.returns_graph:
         sys.stdout.buffer.write(body)
     sys.stdout.flush()
-    return 0
+    return ExitCode.OK
 
 
 def _query_text(args: argparse.Namespace) -> str | None:

@@ -2,8 +2,9 @@
 
 Without ``--from``: validates the working tree, sets the ontology's owl:versionIRI, owl:versionInfo
 and dcterms:modified, CITATION.cff and CHANGES.md (the ``kg diff`` since the last release tag), then
-builds ``build/releases/VERSION/``; commit and tag ``vVERSION`` afterwards. With ``--from REV``:
-rebuilds the dumps of a tagged revision only (byte for byte the same each time).
+builds ``VERSION/`` in the releases folder (``releases_dir``, ``--out``); commit and tag
+``vVERSION`` afterwards. With ``--from REV``: rebuilds the dumps of a tagged revision only (byte
+for byte the same each time).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from kg.cli import ExitCode, add_setting_options, settings_from
 from kg.config import PROJECT_ROOT, Settings
 from kg.curation import release
 from kg.curation.diff import (
@@ -37,12 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo", type=Path, default=PROJECT_ROOT, help="the project (default: this one)"
     )
-    parser.add_argument("--out", type=Path, help="releases folder (default: REPO/build/releases)")
+    add_setting_options(parser, "release")
 
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 on success, 1 when the data does not validate, 2 on bad input."""
-    out = (args.out or args.repo / "build" / "releases") / args.version
+    out = settings_from(args).releases_dir / args.version
     try:
         release.check_version(args.version)
         if args.revision:
@@ -51,12 +53,16 @@ def run(args: argparse.Namespace) -> int:
             artefacts = prepare(args, out)
     except (release.ReleaseError, DiffError, ShapesError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1 if isinstance(error, release.NotConforming) else 2
+        return (
+            ExitCode.NOT_CONFORMING
+            if isinstance(error, release.NotConforming)
+            else ExitCode.BAD_INPUT
+        )
     for artefact in artefacts:
         print(f"{artefact.sha256}  {artefact.size:>9}  {out / artefact.name}")
     if not args.revision:
         print(f"Now commit the stamped sources and tag the release: git tag v{args.version}")
-    return 0
+    return ExitCode.OK
 
 
 def prepare(args: argparse.Namespace, out: Path) -> list[release.Artefact]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli import add_source_options, settings_from
+from kg.cli import ExitCode, add_setting_options, settings_from
 from kg.validation import FORMATS, ShapesError, validate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_source_options(parser)
+    add_setting_options(parser, "validate")
     parser.add_argument(
         "--format", choices=FORMATS, default="text", help="report format (default: text)"
     )
@@ -22,6 +22,6 @@ def run(args: argparse.Namespace) -> int:
         report = validate(settings_from(args))
     except ShapesError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     sys.stdout.write(report.render(args.format))
-    return 0 if report.conforms else 1
+    return ExitCode.OK if report.conforms else ExitCode.NOT_CONFORMING

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from types import ModuleType
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -21,7 +23,8 @@ from rdflib.term import Node
 
 from kg.config import Settings
 from kg.formats import Format
-from kg.namespaces import bind_prefixes
+from kg.loading import GraphFile
+from kg.namespaces import GRAPH, bind_prefixes
 from kg.terms import rdflib_graph
 
 
@@ -74,6 +77,19 @@ class StoreUnavailable(Exception):
     """The store cannot be reached or failed (HTTP 503)."""
 
 
+class LoadFailed(Exception):
+    """Loading stopped at one graph: which, why, and what was loaded before it."""
+
+    def __init__(
+        self, graph: str, reason: str, loaded: Sequence[str], not_attempted: Sequence[str]
+    ):
+        super().__init__(f"{graph}: {reason}")
+        self.graph = graph
+        self.reason = reason
+        self.loaded = list(loaded)
+        self.not_attempted = list(not_attempted)
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     """One SPARQL query with its protocol dataset (``default-graph-uri`` / ``named-graph-uri``)."""
@@ -107,21 +123,57 @@ class Store(Protocol):
         """Whether the store answers right now."""
         ...
 
+    def load(
+        self,
+        graphs: Sequence[GraphFile],
+        *,
+        replace: bool = False,
+        progress: Callable[[GraphFile], None] = lambda graph: None,
+    ) -> list[str]:
+        """Put each of ``graphs`` in the store, replacing its namesake; with ``replace``, also
+        drop our other graphs (their IRIs are returned). The store holds no data version until
+        :meth:`stamp`. Raises :class:`LoadFailed` (or :class:`StoreUnavailable`)."""
+        ...
+
+    def graph_sizes(self) -> dict[str, int]:
+        """The number of triples in each of our named graphs."""
+        ...
+
+    def stamp(self, version: str, graphs: Sequence[str]) -> None:
+        """Record the data version of a complete, checked load of ``graphs``."""
+        ...
+
     def close(self) -> None:
         """Release resources."""
         ...
 
+
+GRAPH_SIZES_QUERY = f"""
+SELECT ?g (COUNT(*) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
+}} GROUP BY ?g
+"""
 
 # URL scheme of the ``store`` setting -> module whose ``open(settings)`` builds the backend;
 # anything else (``memory`` or a folder) is the embedded store.
 BACKENDS: dict[str, str] = {"http": "kg.stores.remote", "https": "kg.stores.remote"}
 
 
+def _backend(settings: Settings) -> ModuleType:
+    scheme = settings.store.partition("://")[0].lower() if "://" in settings.store else ""
+    return importlib.import_module(BACKENDS.get(scheme, "kg.stores.embedded"))
+
+
 def open_store(settings: Settings) -> Store:
     """The backend named by ``settings.store``, loaded and ready to answer."""
-    scheme = settings.store.partition("://")[0].lower() if "://" in settings.store else ""
-    module = importlib.import_module(BACKENDS.get(scheme, "kg.stores.embedded"))
-    store: Store = module.open(settings)
+    store: Store = _backend(settings).open(settings)
+    return store
+
+
+def open_for_loading(settings: Settings) -> Store:
+    """The store named by ``settings.store`` (a URL or a folder), opened to be loaded."""
+    store: Store = _backend(settings).open_for_loading(settings)
     return store
 
 

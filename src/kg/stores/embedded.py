@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -23,10 +22,19 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.formats import FORMATS_BY_NAME, Format
-from kg.loading import LoadError, fingerprint, graph_iri_for, source_paths, turtle_files
+from kg.loading import (
+    GraphFile,
+    LoadError,
+    fingerprint,
+    graph_files,
+    source_paths,
+    syntax_error,
+)
 from kg.namespaces import PREFIXES
 from kg.query.evaluators import EvaluatorPool, Hatchery, Job
 from kg.stores import (
+    GRAPH_SIZES_QUERY,
+    LoadFailed,
     QueryError,
     QueryForm,
     QueryRequest,
@@ -44,32 +52,26 @@ def open(settings: Settings) -> EmbeddedStore:
     return EmbeddedStore.open(settings)
 
 
-def graph_files(settings: Settings) -> Iterator[tuple[Path, str]]:
-    """Each source file with the IRI of its named graph."""
-    for folder in (settings.ontology_dir, settings.data_dir):
-        for path in turtle_files(folder):
-            yield path, str(graph_iri_for(path, folder))
+def open_for_loading(settings: Settings) -> EmbeddedStore:
+    """The persistent store in folder ``settings.store``, writable, for ``kg load``."""
+    folder = Path(settings.store)
+    if folder.exists() and any(folder.iterdir()) and not (folder / VERSION_STAMP).is_file():
+        raise LoadError(folder, "not an officials-kg store folder (no version stamp); refusing")
+    return EmbeddedStore(partial(ox.Store, str(folder)), "", frozenset(), settings, folder)
 
 
-def load_into(store: ox.Store, settings: Settings) -> None:
-    """Bulk-load every source file of ``settings`` into its named graph of ``store``."""
-    for path, graph in graph_files(settings):
+def load_into(store: ox.Store, graphs: Sequence[GraphFile]) -> None:
+    """Bulk-load each of ``graphs`` from its Turtle file into its named graph of ``store``."""
+    for graph in graphs:
         try:
             store.bulk_load(
-                path=str(path),
+                path=str(graph.path),
                 format=ox.RdfFormat.TURTLE,
-                base_iri=path.resolve().as_uri(),
-                to_graph=ox.NamedNode(graph),
+                base_iri=graph.path.resolve().as_uri(),
+                to_graph=ox.NamedNode(graph.iri),
             )
         except SyntaxError as error:
-            raise _load_error(path, error) from error
-
-
-def _load_error(path: Path, error: SyntaxError) -> LoadError:
-    """A pyoxigraph parse error as a :class:`LoadError` with line and column."""
-    found = re.search(r"(\d+):(\d+)", str(error))
-    line, column = (int(found[1]), int(found[2])) if found else (None, None)
-    return LoadError(path, f"Turtle syntax error: {error}", line, column)
+            raise syntax_error(graph.path, error) from error
 
 
 def build_persistent(folder: Path, settings: Settings, version: str) -> None:
@@ -77,16 +79,13 @@ def build_persistent(folder: Path, settings: Settings, version: str) -> None:
     stamp = folder / VERSION_STAMP
     if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == version:
         return
-    if folder.exists() and any(folder.iterdir()):
-        if not stamp.is_file():
-            raise LoadError(folder, "not an officials-kg store folder (no version stamp); refusing")
-        shutil.rmtree(folder)
-    store = ox.Store(str(folder))
-    load_into(store, settings)
-    store.flush()
-    del store
-    gc.collect()  # closes RocksDB before any fork
-    stamp.write_text(version + "\n", encoding="utf-8")
+    writable = open_for_loading(settings.replace(store=str(folder)))
+    if folder.exists():
+        shutil.rmtree(folder)  # a rebuild from scratch leaves nothing stale behind
+    graphs = graph_files(settings)
+    load_into(writable.oxigraph(), graphs)
+    writable.stamp(version, [graph.iri for graph in graphs])
+    writable.close()
 
 
 class EmbeddedStore:
@@ -98,8 +97,10 @@ class EmbeddedStore:
         version: str,
         graphs: frozenset[str],
         settings: Settings,
+        folder: Path | None = None,
     ):
         self._opener = opener
+        self._folder = folder  # a persistent store's folder (its version stamp lives there)
         self._opened: tuple[int, ox.Store] | None = None
         self._opening = threading.Lock()  # a threaded worker's requests open the store once
         self._version = version
@@ -117,10 +118,11 @@ class EmbeddedStore:
         another thread held at that moment and wait for it forever.
         """
         version = fingerprint(source_paths(settings))
-        graphs = frozenset(graph for _, graph in graph_files(settings))
+        files = graph_files(settings)
+        graphs = frozenset(graph.iri for graph in files)
         if settings.store == "memory":
             memory = ox.Store()
-            load_into(memory, settings)
+            load_into(memory, files)
             store = cls(lambda: memory, version, graphs, settings)
         else:
             folder = Path(settings.store)
@@ -132,6 +134,10 @@ class EmbeddedStore:
     @property
     def version(self) -> str:
         return self._version
+
+    def oxigraph(self) -> ox.Store:
+        """The open pyoxigraph store of this process (for our own reads and writes only)."""
+        return self._store()
 
     def _store(self) -> ox.Store:
         """The open store of this process (opened on first use after a fork)."""
@@ -199,9 +205,53 @@ class EmbeddedStore:
             return False
         return True
 
+    def load(
+        self,
+        graphs: Sequence[GraphFile],
+        *,
+        replace: bool = False,
+        progress: Callable[[GraphFile], None] = lambda graph: None,
+    ) -> list[str]:
+        store = self._store()
+        self._version = ""
+        self._forget_stamp()
+        for position, graph in enumerate(graphs):
+            try:
+                store.remove_graph(ox.NamedNode(graph.iri))
+                load_into(store, [graph])
+            except (LoadError, OSError) as error:
+                done = [g.iri for g in graphs[:position]]
+                raise LoadFailed(
+                    graph.iri, str(error), done, [g.iri for g in graphs[position + 1 :]]
+                ) from error
+            progress(graph)
+        wanted = {graph.iri for graph in graphs}
+        stale = sorted(set(self.graph_sizes()) - wanted) if replace else []
+        for iri in stale:
+            store.remove_graph(ox.NamedNode(iri))
+        self._graphs = frozenset(wanted | (set(self._graphs) - set(stale)))
+        store.flush()
+        return stale
+
+    def graph_sizes(self) -> dict[str, int]:
+        rows = self._store().query(GRAPH_SIZES_QUERY)
+        assert isinstance(rows, ox.QuerySolutions)
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def stamp(self, version: str, graphs: Sequence[str]) -> None:
+        self._version = version
+        self._graphs = frozenset(graphs)
+        if self._folder is not None:
+            (self._folder / VERSION_STAMP).write_text(version + "\n", encoding="utf-8")
+
+    def _forget_stamp(self) -> None:
+        if self._folder is not None:
+            (self._folder / VERSION_STAMP).unlink(missing_ok=True)
+
     def close(self) -> None:
         self._evaluators.close()
         self._opened = None
+        gc.collect()  # closes a RocksDB store before any fork
 
 
 def _dataset_options(request: QueryRequest, info: guard.QueryInfo) -> dict[str, Any]:

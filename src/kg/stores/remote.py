@@ -7,23 +7,20 @@ in the format the client asked for. The time limit is ours: the HTTP call is aba
 deadline, and stores that accept a per-query timeout get it too. Differences between stores live
 in the :data:`DIALECTS` table; HTTP itself (pooled connections, credentials) in
 :mod:`kg.stores.http`. Our graphs and the data version are read from the manifest ``kg load``
-writes (:data:`MANIFEST`). Endpoints and credentials come from the environment:
-
-* ``KG_STORE`` (or ``kg serve --store URL``): the SPARQL query URL;
-* ``KG_STORE_UPDATE_URL``, ``KG_STORE_GSP_URL``: update and Graph Store Protocol URLs, when they
-  are not the store's usual ones (derived from the query URL per dialect);
-* ``KG_STORE_USER``, ``KG_STORE_PASSWORD``: credentials (HTTP basic or digest), never options.
+writes (:data:`MANIFEST`); ``load`` puts graphs with the Graph Store Protocol
+(:mod:`kg.stores.graph_store`). Endpoints and credentials are settings: ``store`` (the SPARQL
+query URL), ``store_gsp_url`` (when the Graph Store is not where the dialect says),
+``store_user`` and ``store_password`` (HTTP basic or digest; environment only, never options).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -33,8 +30,11 @@ from rdflib.namespace import DCTERMS, OWL
 
 from kg.config import Settings
 from kg.formats import Format
+from kg.loading import GraphFile
 from kg.namespaces import BASE_IRI, GRAPH, PREFIXES
 from kg.stores import (
+    GRAPH_SIZES_QUERY,
+    LoadFailed,
     QueryError,
     QueryForm,
     QueryRequest,
@@ -42,6 +42,7 @@ from kg.stores import (
     StoreUnavailable,
     guard,
 )
+from kg.stores.graph_store import GraphStore, GraphStoreError
 from kg.stores.http import HttpClient, Response
 from kg.stores.results import too_large, write_rows, write_solutions, xml_carriage_returns
 
@@ -57,6 +58,9 @@ STATUS_MESSAGE_CHARS = 500
 def open(settings: Settings) -> RemoteStore:  # the backend-table entry point
     """The remote store named by ``settings.store`` (see :data:`kg.stores.BACKENDS`)."""
     return RemoteStore.open(settings)
+
+
+open_for_loading = open  # a remote store is loaded through the same connection
 
 
 def is_remote(store_setting: str) -> bool:
@@ -109,7 +113,6 @@ class Dialect:
     name: str
     server_header: str  # prefix of the ``Server`` response header that identifies the store
     gsp_path: str  # GSP URL relative to the query URL
-    update_path: str  # update URL relative to the query URL
     timeout_param: str | None = None  # query parameter taking the time limit in milliseconds
     describe_prologue: str = ""  # text put before a DESCRIBE query
     timeout_states: tuple[str, ...] = ()  # ``X-SQL-State`` values meaning "ran out of time"
@@ -125,7 +128,7 @@ class Dialect:
 
 DIALECTS: tuple[Dialect, ...] = (
     # Oxigraph server answers 500 to a query calling a function it lacks (xsd:byte(…), <urn:f>(…))
-    Dialect("oxigraph", "Oxigraph", "store", "update", query_faults=("is not supported",)),
+    Dialect("oxigraph", "Oxigraph", "store", query_faults=("is not supported",)),
     # Virtuoso: its DESCRIBE adds incoming triples unless told to give the concise bounded
     # description; with a timeout it answers 200 with *partial* results ("anytime query") and
     # says so in X-SQL-State, which we turn into a timeout rather than a wrong answer.
@@ -133,7 +136,6 @@ DIALECTS: tuple[Dialect, ...] = (
         "virtuoso",
         "Virtuoso",
         "sparql-graph-crud-auth",
-        "sparql",
         "timeout",
         'define sql:describe-mode "CBD"\n',
         ("S1TAT", "S1T00"),
@@ -141,7 +143,7 @@ DIALECTS: tuple[Dialect, ...] = (
         virtuoso_term,
         XSD_DURATION.encode(),
     ),
-    Dialect("generic", "", "store", "update"),
+    Dialect("generic", "", "store"),
 )
 GENERIC = DIALECTS[-1]
 
@@ -159,32 +161,20 @@ class Endpoints:
     """The store's URLs and credentials."""
 
     query: str
-    update: str | None = None
     gsp: str | None = None
     user: str | None = None
     password: str | None = None
 
     @classmethod
-    def from_settings(
-        cls, settings: Settings, environ: Mapping[str, str] | None = None
-    ) -> Endpoints:
-        """The query URL from ``settings.store``, the rest from ``KG_STORE_*`` variables."""
-        env = os.environ if environ is None else environ
+    def from_settings(cls, settings: Settings) -> Endpoints:
+        """The endpoints the ``store*`` settings name."""
         return cls(
-            settings.store,
-            env.get("KG_STORE_UPDATE_URL") or None,
-            env.get("KG_STORE_GSP_URL") or None,
-            env.get("KG_STORE_USER") or None,
-            env.get("KG_STORE_PASSWORD") or None,
+            settings.store, settings.store_gsp_url, settings.store_user, settings.store_password
         )
 
     def resolved(self, dialect: Dialect) -> Endpoints:
-        """These endpoints with the update and GSP URLs filled in from ``dialect``."""
-        return replace(
-            self,
-            update=self.update or urllib.parse.urljoin(self.query, dialect.update_path),
-            gsp=self.gsp or urllib.parse.urljoin(self.query, dialect.gsp_path),
-        )
+        """These endpoints with the GSP URL filled in from ``dialect``."""
+        return replace(self, gsp=self.gsp or urllib.parse.urljoin(self.query, dialect.gsp_path))
 
 
 def _status_error(response: Response, dialect: Dialect) -> Exception | None:
@@ -218,9 +208,9 @@ class RemoteStore:
         self._checked_at = float("-inf")
 
     @classmethod
-    def open(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> RemoteStore:
+    def open(cls, settings: Settings) -> RemoteStore:
         """The store at ``settings.store``; it need not answer yet (``/healthz`` tells)."""
-        return cls(settings, Endpoints.from_settings(settings, environ))
+        return cls(settings, Endpoints.from_settings(settings))
 
     @property
     def endpoints(self) -> Endpoints:
@@ -285,6 +275,62 @@ class RemoteStore:
 
     def close(self) -> None:
         self._client.close()
+
+    def load(
+        self,
+        graphs: Sequence[GraphFile],
+        *,
+        replace: bool = False,
+        progress: Callable[[GraphFile], None] = lambda graph: None,
+    ) -> list[str]:
+        """PUT each graph (replacing it whole, so a rerun repairs a half-done load), after
+        removing the manifest: until :meth:`stamp`, the store carries no data version."""
+        if not self.healthy():
+            raise StoreUnavailable(
+                f"the store at {self._endpoints.query} does not answer; nothing was loaded"
+            )
+        store = self._graph_store()
+        all_iris = [graph.iri for graph in graphs]
+        try:
+            store.delete(MANIFEST, missing_ok=True)
+        except GraphStoreError as error:
+            reason = f"could not remove the manifest: {error}"
+            raise LoadFailed(MANIFEST, reason, [], all_iris) from error
+        for position, graph in enumerate(graphs):
+            try:
+                store.put(graph.iri, graph.ntriples)
+            except GraphStoreError as error:
+                raise LoadFailed(
+                    graph.iri, str(error), all_iris[:position], all_iris[position + 1 :]
+                ) from error
+            progress(graph)
+        self._checked_at = float("-inf")  # our graphs and version are read again
+        stale = sorted(set(self.graph_sizes()) - set(all_iris)) if replace else []
+        for position, iri in enumerate(stale):
+            try:
+                store.delete(iri)
+            except GraphStoreError as error:
+                reason = f"could not remove stale graph: {error}"
+                raise LoadFailed(iri, reason, all_iris, stale[position + 1 :]) from error
+        return stale
+
+    def graph_sizes(self) -> dict[str, int]:
+        rows = self.select(GRAPH_SIZES_QUERY, timeout=self._settings.load_timeout)
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def stamp(self, version: str, graphs: Sequence[str]) -> None:
+        """Write the manifest naming ``graphs`` and ``version``."""
+        try:
+            self._graph_store().put(MANIFEST, manifest_ntriples(version, graphs))
+        except GraphStoreError as error:
+            reason = f"could not write the manifest: {error}"
+            raise LoadFailed(MANIFEST, reason, graphs, []) from error
+        self._checked_at = float("-inf")
+
+    def _graph_store(self) -> GraphStore:
+        gsp = self.endpoints.gsp
+        assert gsp is not None  # resolved from the dialect
+        return GraphStore(self._client, gsp, self._settings.load_timeout)
 
     def select(self, query: str, *, timeout: float | None = None) -> list[dict[str, Any]]:
         """Run a SELECT of our own (no dataset added) and return rows of pyoxigraph terms."""
@@ -391,12 +437,6 @@ MANIFEST_QUERY = f"""
 SELECT ?version ?graph WHERE {{
   GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{OWL.versionInfo}> ?version ; <{DCTERMS.hasPart}> ?graph }}
 }}
-"""
-GRAPH_SIZES_QUERY = f"""
-SELECT ?g (COUNT(*) AS ?n) WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
-}} GROUP BY ?g
 """
 
 

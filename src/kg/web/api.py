@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from kg.examples import Example
 from kg.formats import FORMATS_BY_NAME
+from kg.namespaces import BASE_IRI
 from kg.openapi import openapi_document
 from kg.questions import (
     ParameterError,
@@ -105,7 +106,7 @@ def find_example(name: str) -> Example:
 
 def resolve_entity(value: str, class_iri: str) -> str:
     """An entity parameter's IRI: given as an IRI, an ``id/`` path, or an exact unique name."""
-    base = get_settings().base_iri
+    base = BASE_IRI
     if not value:
         raise ParameterError("an entity parameter cannot be empty")
     if value.startswith(("http://", "https://")):

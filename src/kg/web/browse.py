@@ -18,11 +18,12 @@ from kg.browse.query import BrowseSpec, browse_spec, results_query
 from kg.browse.selection import Selection, SelectionError, parse
 from kg.describe import pick_label
 from kg.formats import FORMATS_BY_NAME
+from kg.namespaces import BASE_IRI
 from kg.stores import QueryRequest
 from kg.validation import shapes_graph
 from kg.web import get_settings, get_store
 from kg.web.errors import error_response
-from kg.web.rendering import base_iri, cached_ontology, cached_term_labels, html_response, memo
+from kg.web.rendering import cached_ontology, cached_term_labels, html_response, memo
 
 bp = Blueprint("browse", __name__)
 
@@ -69,7 +70,7 @@ def browse_class(name: str) -> Response:
         selection = parse_for(spec)
         if suffix:
             return download(spec, selection, suffix)
-        page = browse(get_store(), spec, selection, base_iri(), select=query_cache().select)
+        page = browse(get_store(), spec, selection, BASE_IRI, select=query_cache().select)
     except SelectionError as error:
         return error_response(400, "Bad Request", str(error))
     return render(page)
@@ -77,13 +78,13 @@ def browse_class(name: str) -> Response:
 
 def parse_for(spec: BrowseSpec) -> Selection:
     """The selection of the current request's query string."""
-    return parse(request.args.items(multi=True), spec.facets, spec.sortable, base_iri())
+    return parse(request.args.items(multi=True), spec.facets, spec.sortable, BASE_IRI)
 
 
 def download(spec: BrowseSpec, selection: Selection, suffix: str) -> Response:
     """Every row of the selection as SPARQL results in CSV or JSON."""
     fmt = FORMATS_BY_NAME[DOWNLOADS[suffix]]
-    query = results_query(spec, selection, base_iri(), paged=False)
+    query = results_query(spec, selection, BASE_IRI, paged=False)
     body = get_store().query(QueryRequest(query), fmt)
     response = Response(body, content_type=fmt.content_type)
     filename = f"{spec.cls.name}.{suffix}"

@@ -10,10 +10,11 @@ from kg import formats
 from kg.describe import local_href, resources
 from kg.export import DUMP_FORMATS, DUMP_NAME, export, gzipped
 from kg.formats import FORMATS_BY_NAME, Format
+from kg.namespaces import BASE_IRI
 from kg.void import void_graph
 from kg.web import get_store
 from kg.web.errors import error_response
-from kg.web.rendering import base_iri, cached_context, cached_response, memo, rdf_body
+from kg.web.rendering import cached_context, cached_response, memo, rdf_body
 
 bp = Blueprint("dumps", __name__)
 
@@ -68,7 +69,7 @@ def void() -> Response:
 
 def void_response(fmt: Format) -> Response:
     """The VoID description in ``fmt``; URLs of the endpoint and dumps are on this host."""
-    graph = void_graph(get_store(), base_iri=base_iri(), service_root=request.url_root)
+    graph = void_graph(get_store(), base_iri=BASE_IRI, service_root=request.url_root)
     return Response(rdf_body(graph, fmt), content_type=fmt.content_type)
 
 
@@ -81,8 +82,8 @@ def robots() -> Response:
 
 def sitemap_urls(root: str) -> list[str]:
     """The home page, the ontology and every resource page, as absolute URLs."""
-    iris = memo("resources", lambda: resources(get_store(), base_iri() + "id/"))
-    paths = ["/", "/ontology", *(local_href(iri, base_iri()) for iri in iris)]
+    iris = memo("resources", lambda: resources(get_store(), BASE_IRI + "id/"))
+    paths = ["/", "/ontology", *(local_href(iri, BASE_IRI) for iri in iris)]
     return [root.rstrip("/") + path for path in paths]
 
 

@@ -19,6 +19,7 @@ from rdflib.term import Node
 from kg import formats
 from kg.describe import description, resource_iri
 from kg.formats import Format
+from kg.namespaces import BASE_IRI
 from kg.ontology_docs import ontology_doc
 from kg.terms import rdflib_graph
 from kg.web import dumps, get_store, pages
@@ -28,7 +29,6 @@ from kg.web.rendering import (
     SUFFIXES,
     add_alternates,
     alternates,
-    base_iri,
     cached_ontology,
     cached_response,
     cached_term_labels,
@@ -52,7 +52,7 @@ SAFE_PATH = "/-._~!$&'()*+,;=:@"  # RFC 3986 pchar and "/": left as they are in 
 @bp.app_template_filter("term")
 def term_value(node: Node) -> Value:
     """A node of the ontology as a labelled, local link (template filter ``term``)."""
-    return Linker(cached_ontology(), base_iri(), cached_term_labels()).value(node)
+    return Linker(cached_ontology(), BASE_IRI, cached_term_labels()).value(node)
 
 
 def chosen_format(suffix_format: Format | None) -> tuple[Format | None, bool]:
@@ -113,7 +113,7 @@ def resource(rest: str) -> Response:
 
 def representation(path: str, fmt: Format) -> Response:
     """The description of the resource at ``path`` in ``fmt``, or 404."""
-    iri = resource_iri(base_iri(), path)
+    iri = resource_iri(BASE_IRI, path)
     triples = description(get_store(), iri)
     if not triples:
         return not_found(fmt, iri)
@@ -124,7 +124,7 @@ def representation(path: str, fmt: Format) -> Response:
 
 def resource_page(graph: Graph, iri: str, path: str) -> Response:
     """The HTML page of one resource."""
-    view = resource_view(graph, iri, base_iri(), cached_term_labels())
+    view = resource_view(graph, iri, BASE_IRI, cached_term_labels())
     return html_response(
         "resource.html",
         view=view,

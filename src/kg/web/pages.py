@@ -14,12 +14,11 @@ from kg.browse.views import VIEWS
 from kg.describe import count_instances, instances, local_href, pick_label, resources
 from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME
-from kg.namespaces import OKG
+from kg.namespaces import BASE_IRI, OKG
 from kg.void import Stats, dataset_stats
 from kg.web import get_store
 from kg.web.errors import error_response
 from kg.web.rendering import (
-    base_iri,
     cached_ontology,
     cached_response,
     cached_term_labels,
@@ -82,7 +81,7 @@ def home() -> Response:
 def home_page() -> Response:
     """The home page."""
     store = get_store()
-    stats = memo("stats", lambda: dataset_stats(store, base_iri() + "id/"))
+    stats = memo("stats", lambda: dataset_stats(store, BASE_IRI + "id/"))
     classes = memo("class_entries", class_entries)
     sources = instances(store, str(OKG.SourceDocument))
     return html_response(
@@ -90,7 +89,7 @@ def home_page() -> Response:
         description=home_summary(stats),
         stats=stats,
         classes=classes,
-        sources=[(local_href(s.iri, base_iri()), s) for s in sources],
+        sources=[(local_href(s.iri, BASE_IRI), s) for s in sources],
         dumps=dump_links(),
         jsonld=dataset_jsonld(home_summary(stats)),
     )
@@ -130,7 +129,7 @@ def sitemap_document() -> Response:
     paths = ["/", "/query", "/ontology"]
     paths += [f"/class/{entry.name}" for entry in memo("class_entries", class_entries)]
     paths += ["/browse", *BROWSE_PATHS]
-    paths += [local_href(iri, base_iri()) for iri in resources(get_store(), base_iri() + "id/")]
+    paths += [local_href(iri, BASE_IRI) for iri in resources(get_store(), BASE_IRI + "id/")]
     urls = "".join(
         f"<url><loc>{escape(root + path.lstrip('/'))}</loc></url>" for path in paths[:SITEMAP_LIMIT]
     )
@@ -175,7 +174,7 @@ def class_page(name: str) -> Response:
 def class_listing(entry: ClassEntry, page: int, last: int) -> Response:
     """Page ``page`` of the instances of ``entry``."""
     items = instances(get_store(), entry.iri, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    links = [(local_href(item.iri, base_iri()), item) for item in items]
+    links = [(local_href(item.iri, BASE_IRI), item) for item in items]
     summary = (
         f"{entry.label}"
         + (f" ({entry.label_zh})" if entry.label_zh else "")

@@ -16,9 +16,10 @@ from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from kg.describe import local_href
+from kg.namespaces import BASE_IRI
 from kg.search.reconcile import ReconcileError, Reconciler, manifest
 from kg.search.searcher import label_in
-from kg.web import get_settings, get_store
+from kg.web import get_store
 from kg.web.search import get_index
 
 bp = Blueprint("reconcile", __name__)
@@ -128,7 +129,7 @@ def prefix() -> str:
 
 
 def base() -> str:
-    return get_settings().base_iri
+    return BASE_IRI
 
 
 def single_query() -> Any:

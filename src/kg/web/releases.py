@@ -1,8 +1,8 @@
 """Releases over HTTP: ``/releases/`` (dumps, checksums, changelogs), the files themselves,
 ``/id/…?release=VERSION`` (an entity as it was in that release) and the entity pages' history.
 
-The release folders are those ``kg release`` builds (``build/releases/``; the app setting
-``releases_dir`` in ``Settings.extra`` moves them). The logic lives in :mod:`kg.curation.history`.
+The release folders are those ``kg release`` builds (the ``releases_dir`` setting). The logic
+lives in :mod:`kg.curation.history`.
 """
 
 from __future__ import annotations
@@ -12,22 +12,22 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 from rdflib import Graph, URIRef
 
-from kg.config import PROJECT_ROOT
 from kg.curation import history
 from kg.curation.release import media_type
 from kg.curation.turtle import DATA_PREFIXES, Layout, Writer
 from kg.formats import prefers_html
+from kg.namespaces import BASE_IRI
 from kg.web import get_settings
 from kg.web.errors import error_response
-from kg.web.rendering import base_iri, html_response
+from kg.web.rendering import html_response
 
 bp = Blueprint("releases", __name__)
 TURTLE = "text/turtle; charset=utf-8"
 
 
 def releases_dir() -> Path:
-    """Where the releases are: ``Settings.extra["releases_dir"]``, else build/releases/."""
-    return Path(get_settings().extra.get("releases_dir", PROJECT_ROOT / "build" / "releases"))
+    """Where the releases are (the ``releases_dir`` setting)."""
+    return get_settings().releases_dir
 
 
 @bp.get("/releases/")
@@ -90,7 +90,7 @@ def entity_in_release() -> Response | None:
         return error_response(
             404, "No such release", f"No release {version!r} (releases: {known})."
         )
-    iri = URIRef(base_iri() + request.path.lstrip("/").removesuffix(".ttl").removesuffix(".html"))
+    iri = URIRef(BASE_IRI + request.path.lstrip("/").removesuffix(".ttl").removesuffix(".html"))
     graph = history.entity(release, iri)
     if not len(graph):
         return error_response(404, "Not in this release", f"<{iri}> is not in release {version}.")

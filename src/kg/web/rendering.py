@@ -13,8 +13,9 @@ from kg import formats
 from kg.describe import graph_labels
 from kg.export import jsonld_context, serialize, serialize_triples
 from kg.formats import Format
+from kg.namespaces import BASE_IRI, ONTOLOGY_IRI
 from kg.ontology_docs import ontology_graph
-from kg.web import get_settings, get_store
+from kg.web import get_store
 from kg.web.caching import etag_for, make_cacheable, not_modified_response
 
 T = TypeVar("T")
@@ -48,13 +49,8 @@ def cached_response(key: str, build: Callable[[], Response]) -> Response:
     return make_cacheable(response, etag) if response.status_code == 200 else response
 
 
-def base_iri() -> str:
-    """The public base IRI of the graph (``Settings.base_iri``)."""
-    return get_settings().base_iri
-
-
 def ontology_iri() -> str:
-    return base_iri() + "ontology"
+    return ONTOLOGY_IRI
 
 
 def cached_ontology() -> Graph:
@@ -103,7 +99,7 @@ def html_response(
     template: str, status: int = 200, *, description: str, **context: Any
 ) -> Response:
     """A rendered page; ``description`` is its one-sentence summary (meta and Open Graph)."""
-    body = render_template(template, base_iri=base_iri(), description=description, **context)
+    body = render_template(template, base_iri=BASE_IRI, description=description, **context)
     return Response(body, status, content_type=formats.HTML.content_type)
 
 

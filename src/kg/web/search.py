@@ -16,9 +16,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from kg.describe import local_href
+from kg.namespaces import BASE_IRI
 from kg.search import Hit, SearchIndex, SearchService, UnknownType, resolve_type
 from kg.search.searcher import LANGUAGES, label_in
-from kg.web import get_settings
 from kg.web.rendering import html_response
 
 bp = Blueprint("search", __name__)
@@ -101,7 +101,7 @@ def search_page() -> Response:
 
 def class_choices() -> list[tuple[str, str, int]]:
     """(IRI, label, resources) of the ontology's classes that have indexed instances."""
-    index, namespace = get_index(), get_settings().base_iri + "ontology#"
+    index, namespace = get_index(), BASE_IRI + "ontology#"
     choices = []
     for iri, count in index.class_counts().items():
         record = index.record(iri) if iri.startswith(namespace) else None
@@ -160,7 +160,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     """One result as the API writes it."""
     return {
         "iri": hit.iri,
-        "href": local_href(hit.iri, get_settings().base_iri),
+        "href": local_href(hit.iri, BASE_IRI),
         "label": hit.label,
         "lang": hit.lang,
         "types": list(hit.classes),

@@ -13,14 +13,15 @@ from kg.browse.jsonld import dataset, entity, script
 from kg.browse.views import entity_links
 from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME
-from kg.web.rendering import base_iri, cached_ontology
+from kg.namespaces import BASE_IRI
+from kg.web.rendering import cached_ontology
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def entity_jsonld(graph: Graph, iri: str) -> str:
     """The schema.org JSON-LD of the entity ``iri`` (from its description graph)."""
-    document = entity(graph, cached_ontology(), iri, site=request.host_url, base_iri=base_iri())
+    document = entity(graph, cached_ontology(), iri, site=request.host_url, base_iri=BASE_IRI)
     return script(document)
 
 
@@ -33,7 +34,7 @@ def entity_view_links(graph: Graph, iri: str) -> list[tuple[str, str]]:
         for c in ontology.transitive_objects(t, RDFS.subClassOf)
         if c is not None
     }
-    return entity_links(classes, iri, base_iri())
+    return entity_links(classes, iri, BASE_IRI)
 
 
 def dataset_jsonld(description: str) -> str:

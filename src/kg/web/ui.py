@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from kg.examples import Example, load_examples
-from kg.namespaces import PREFIXES
+from kg.namespaces import BASE_IRI, PREFIXES
 from kg.web import get_settings
 
 bp = Blueprint("ui", __name__)
@@ -67,7 +67,7 @@ def editor_config() -> dict[str, Any]:
         "endpoint": root + "sparql",
         "editor": root + "query",
         "home": root,
-        "baseIri": get_settings().base_iri,
+        "baseIri": BASE_IRI,
         "localBase": root,
         "prefixes": PREFIXES,
         "examples": [example_json(example) for example in current_examples()],

@@ -14,10 +14,11 @@ from flask import Blueprint, Response
 
 from kg.browse.selection import Selection, SelectionError
 from kg.browse.views import VIEWS, ViewData
+from kg.namespaces import BASE_IRI
 from kg.web import get_store
 from kg.web.browse import parse_for, query_cache, spec_for
 from kg.web.errors import error_response
-from kg.web.rendering import base_iri, html_response
+from kg.web.rendering import html_response
 
 bp = Blueprint("views", __name__)
 
@@ -51,7 +52,7 @@ def answer(kind: str, *, embed: bool) -> Response:
     except SelectionError as error:
         return error_response(400, "Bad Request", str(error))
     title, build = VIEWS[kind]
-    data = build(get_store(), spec, selection, base_iri(), query_cache().select)
+    data = build(get_store(), spec, selection, BASE_IRI, query_cache().select)
     response = render(kind, title, data, selection, embed=embed)
     frame = "frame-ancestors *" if embed else "frame-ancestors 'self'"
     response.headers["Content-Security-Policy"] = f"{POLICY}; {frame}"
