@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import cache
 from xml.etree import ElementTree
 
+import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from kg.cli import ExitCode, main
 from kg.config import Settings
 from kg.loading import graph_sources, union_graph
 from kg.namespaces import BASE_IRI, VOID
@@ -88,3 +91,20 @@ def test_the_sitemap_lists_every_resource_page(client: FlaskClient) -> None:
     for subject in {s for s in data.subjects() if str(s).startswith(BASE + "id/")}:
         assert "http://localhost/" + subject[len(BASE) :] in urls, subject
     assert "http://localhost/ontology" in urls
+
+
+def test_kg_stats_counts_as_void_does(
+    client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One definition of the counts: ``kg stats`` prints what ``/void`` publishes."""
+    assert main(["stats", "--format", "json"]) == ExitCode.OK
+    stats, graph = json.loads(capsys.readouterr().out), void(client)
+    assert stats["triples"] == count(graph, VOID.triples)
+    assert stats["entities"] == count(graph, VOID.entities)
+    assert stats["subjects"] == count(graph, VOID.distinctSubjects)
+    assert stats["properties"] == count(graph, VOID.properties)
+    partitions = {
+        str(graph.value(p, VOID["class"])): int(graph.value(p, VOID.entities))  # type: ignore[arg-type]
+        for p in graph.objects(DATASET, VOID.classPartition)
+    }
+    assert stats["classes"] == partitions

@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.formats import Format
 from kg.namespaces import PREFIXES, bind_prefixes
-from kg.stores import Store, construct_graph
+from kg.stores import Store, construct_triples
 from kg.terms import rdflib_graph
 
 DUMP_NAME = "officials-kg"
@@ -36,21 +36,22 @@ LANGUAGE_RANGES = {RDF.langString, RDF.PlainLiteral}
 Statement = TypeVar("Statement", ox.Triple, ox.Quad)
 
 
-def union_graph(store: Store) -> Graph:
+def union_triples(store: Store) -> list[ox.Triple]:
     """Every triple the store serves (its default graph: the union of the named graphs)."""
-    return construct_graph(store, UNION_QUERY)
+    return construct_triples(store, UNION_QUERY)
 
 
-def named_graphs(store: Store) -> Dataset:
-    """Every named graph of the store, each fetched with its own CONSTRUCT."""
-    dataset = Dataset()
-    bind_prefixes(dataset)
+def named_quads(store: Store) -> list[ox.Quad]:
+    """Every named graph of the store as quads, each graph fetched with its own CONSTRUCT."""
+    quads = []
     for name in store.graph_names():
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
-        named = dataset.graph(URIRef(name))
-        for triple in construct_graph(store, query):
-            named.add(triple)
-    return dataset
+        graph = ox.NamedNode(name)
+        quads += [
+            ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in construct_triples(store, query)
+        ]
+    return quads
 
 
 def _property_term(ontology: Graph, prop: URIRef) -> dict[str, Any]:
@@ -133,9 +134,14 @@ def serialize_triples(
 
 
 def export(store: Store, fmt: Format, *, context: dict[str, Any] | None = None) -> bytes:
-    """The whole dataset in ``fmt``: named graphs for dataset formats, else the union."""
-    graph = named_graphs(store) if fmt.datasets else union_graph(store)
-    return serialize(graph, fmt, context=context)
+    """The whole dataset in ``fmt``: named graphs for dataset formats, else the union.
+
+    The store's terms go straight to Oxigraph's writer (Turtle, N-Triples, TriG, N-Quads); only
+    JSON-LD and RDF/XML pass through rdflib, which compacts JSON-LD with ``context``.
+    """
+    if fmt.datasets:
+        return write_sorted(named_quads(store), fmt)
+    return serialize_triples(union_triples(store), fmt, context=context)
 
 
 def gzipped(data: bytes) -> bytes:

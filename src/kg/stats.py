@@ -1,80 +1,81 @@
-"""Statistics of the published graph: triples in all and per named graph, instances per class."""
+"""Statistics of the served graph, with one definition for ``kg stats``, the home page and VoID.
+
+Counted with SPARQL on the store: distinct triples of the union, entities (subjects in the
+resource space), subjects, properties, distinct instances per class; and the triples of each
+named graph (one per source file).
+"""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import URIRef
-from rdflib.namespace import RDF
 
-from kg.config import Settings
-from kg.loading import SourceFile, display_path, graph_sources, union_graph
+from kg.stores import Store, select_rows
 from kg.validation import render_term
 
 
 @dataclass(frozen=True)
-class GraphCount:
-    """The triples of one named graph, and the file it is read from."""
-
-    graph: str
-    file: str
-    triples: int
-
-
-@dataclass(frozen=True)
-class GraphStats:
-    """Counts of the union graph (``triples``, ``classes``) and of each named graph."""
+class Stats:
+    """Counts of the served graph."""
 
     triples: int
-    graphs: tuple[GraphCount, ...]
-    classes: dict[str, int]
+    entities: int  # distinct subjects in the resource space (…/id/)
+    subjects: int
+    properties: int
+    classes: dict[str, int]  # class IRI -> number of distinct instances
+    graphs: dict[str, int] = field(default_factory=dict)  # named graph -> triples
 
-    def render(self, fmt: str) -> str:
-        """The statistics as ``text`` (aligned columns) or ``json``."""
+    @property
+    def class_count(self) -> int:
+        return len(self.classes)
+
+    def render(self, fmt: str, files: dict[str, str] | None = None) -> str:
+        """The statistics as ``text`` (aligned columns) or ``json``; ``files`` names the source
+        file of each named graph."""
         try:
             renderer = RENDERERS[fmt]
         except KeyError:
             raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}") from None
-        return renderer(self)
+        return renderer(self, files or {})
 
 
-def graph_stats(settings: Settings) -> GraphStats:
-    """Count the ontology and data files named by ``settings``."""
-    return count_sources(graph_sources(settings))
+def _count(store: Store, where: str, expression: str = "*") -> int:
+    rows = select_rows(store, f"SELECT (COUNT({expression}) AS ?n) WHERE {{ {where} }}")
+    return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
 
-def count_sources(sources: Sequence[SourceFile]) -> GraphStats:
-    """Triples of the union and of each source; direct ``rdf:type`` instances per class."""
-    union = union_graph(sources)
-    graphs = tuple(
-        GraphCount(str(source.graph_iri), display_path(source.path), len(source.graph))
-        for source in sources
+def dataset_stats(store: Store, uri_space: str) -> Stats:
+    """Distinct triples, entities, subjects, properties, instances per class, graph sizes."""
+    rows = select_rows(
+        store,
+        "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class",
     )
-    # one rdf:type triple per (instance, class) pair in the union: a count of direct instances
-    classes = Counter(str(cls) for cls in union.objects(None, RDF.type) if isinstance(cls, URIRef))
-    return GraphStats(len(union), graphs, dict(sorted(classes.items())))
+    return Stats(
+        triples=_count(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"),
+        entities=_count(
+            store, f'?s ?p ?o FILTER(STRSTARTS(STR(?s), "{uri_space}"))', "DISTINCT ?s"
+        ),
+        subjects=_count(store, "?s ?p ?o", "DISTINCT ?s"),
+        properties=_count(store, "?s ?p ?o", "DISTINCT ?p"),
+        classes=dict(sorted((str(row["class"]), int(row["n"])) for row in rows)),  # type: ignore[call-overload]
+        graphs=dict(sorted(store.graph_sizes().items())),
+    )
 
 
-def render_text(stats: GraphStats) -> str:
+def render_text(stats: Stats, files: dict[str, str]) -> str:
     """Two aligned tables: triples per named graph, instances per class."""
     lines = [f"{stats.triples} triples in {len(stats.graphs)} named graphs", ""]
-    lines += _table(("triples", "file", "named graph"), _graph_rows(stats))
-    lines += ["", *_table(("instances", "class"), _class_rows(stats))]
+    graph_rows = [(str(n), files.get(iri, ""), iri) for iri, n in stats.graphs.items()]
+    lines += _table(("triples", "file", "named graph"), graph_rows)
+    class_rows = [(str(n), render_term(URIRef(cls))) for cls, n in stats.classes.items()]
+    lines += ["", *_table(("instances", "class"), class_rows)]
     return "\n".join(lines) + "\n"
 
 
-def _graph_rows(stats: GraphStats) -> list[tuple[str, ...]]:
-    return [(str(count.triples), count.file, count.graph) for count in stats.graphs]
-
-
-def _class_rows(stats: GraphStats) -> list[tuple[str, ...]]:
-    return [(str(n), render_term(URIRef(cls))) for cls, n in stats.classes.items()]
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     """Rows under ``header``: the first column right-aligned, the others left-aligned."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     return [
@@ -88,14 +89,23 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def render_json(stats: GraphStats) -> str:
+def render_json(stats: Stats, files: dict[str, str]) -> str:
     document = {
         "triples": stats.triples,
-        "graphs": [count.__dict__ for count in stats.graphs],
+        "entities": stats.entities,
+        "subjects": stats.subjects,
+        "properties": stats.properties,
+        "graphs": [
+            {"graph": iri, "file": files.get(iri, ""), "triples": n}
+            for iri, n in stats.graphs.items()
+        ],
         "classes": stats.classes,
     }
     return json.dumps(document, indent=2) + "\n"
 
 
-RENDERERS: dict[str, Callable[[GraphStats], str]] = {"text": render_text, "json": render_json}
+RENDERERS: dict[str, Callable[[Stats, dict[str, str]], str]] = {
+    "text": render_text,
+    "json": render_json,
+}
 FORMATS: tuple[str, ...] = tuple(RENDERERS)

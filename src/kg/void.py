@@ -5,8 +5,6 @@ See https://www.w3.org/TR/void/ (§4 statistics, §6 class partitions, §7.2 ``/
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
@@ -14,6 +12,7 @@ from rdflib.term import Node
 from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME
 from kg.namespaces import DCAT, PREFIXES, VOID, bind_prefixes
+from kg.stats import Stats, dataset_stats
 from kg.stores import Store, select_rows
 
 TITLE = "officials-kg: Chinese officials' live-commerce broadcasts in 2020"
@@ -24,43 +23,6 @@ DESCRIPTION = (
 )
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 NOT_VOCABULARIES = {"id", "sh", "void", "xsd", "sd"}  # prefixes that are not vocabularies we use
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Counts of the served graph."""
-
-    triples: int
-    entities: int  # distinct subjects in the resource space (…/id/)
-    subjects: int
-    properties: int
-    classes: dict[str, int]  # class IRI -> number of distinct instances
-
-    @property
-    def class_count(self) -> int:
-        return len(self.classes)
-
-
-def _count(store: Store, where: str, expression: str = "*") -> int:
-    rows = select_rows(store, f"SELECT (COUNT({expression}) AS ?n) WHERE {{ {where} }}")
-    return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
-
-
-def dataset_stats(store: Store, uri_space: str) -> Stats:
-    """Distinct triples, entities, subjects, properties and instances per class."""
-    rows = select_rows(
-        store,
-        "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class",
-    )
-    return Stats(
-        triples=_count(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"),
-        entities=_count(
-            store, f'?s ?p ?o FILTER(STRSTARTS(STR(?s), "{uri_space}"))', "DISTINCT ?s"
-        ),
-        subjects=_count(store, "?s ?p ?o", "DISTINCT ?s"),
-        properties=_count(store, "?s ?p ?o", "DISTINCT ?p"),
-        classes={str(row["class"]): int(row["n"]) for row in rows},  # type: ignore[call-overload]
-    )
 
 
 def vocabularies(store: Store, ontology_iri: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""``kg stats``: count the triples per file and the instances per class."""
+"""``kg stats``: count the served graph as ``/void`` and the home page count it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import argparse
 import sys
 
 from kg.cli import ExitCode, add_setting_options, settings_from
-from kg.stats import FORMATS, graph_stats
+from kg.loading import display_path, graph_files
+from kg.namespaces import BASE_IRI
+from kg.stats import FORMATS, dataset_stats
+from kg.stores import open_store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,5 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    sys.stdout.write(graph_stats(settings_from(args)).render(args.format))
+    settings = settings_from(args)
+    files = {graph.iri: display_path(graph.path) for graph in graph_files(settings)}
+    store = open_store(settings)
+    try:
+        stats = dataset_stats(store, BASE_IRI + "id/")
+    finally:
+        store.close()
+    sys.stdout.write(stats.render(args.format, files))
     return ExitCode.OK

@@ -15,7 +15,7 @@ from kg.describe import count_instances, instances, local_href, pick_label, reso
 from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME
 from kg.namespaces import BASE_IRI, OKG
-from kg.void import Stats, dataset_stats
+from kg.stats import Stats, dataset_stats
 from kg.web import get_store
 from kg.web.errors import error_response
 from kg.web.rendering import (
