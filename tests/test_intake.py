@@ -708,3 +708,54 @@ def test_tab_or_semicolon_separated_sheets_are_read(
     code, out, err, _ = intake(capsys, repo, buffer.getvalue(), "--dry-run")
     assert code == 0, err
     assert "created official:li-si" in out
+
+
+def figure_about(product: str, **cells: str) -> dict[str, str]:
+    """A weight-sold figure of the DONE_WHEN broadcast, about ``product``."""
+    return claim(
+        kind="figure",
+        of="2020-04-21-zigui",
+        measure="weight-sold",
+        unit="kg",
+        qualifier="exactly",
+        products=product,
+        **cells,
+    )
+
+
+def test_a_figure_names_the_product_it_counts(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    """Figures of one measure about different products ('3,000 kg of rice noodles, 500 kg of
+    honey') say which: okg:aboutProduct, so that no question takes them for a conflict."""
+    rows = (
+        *DONE_WHEN,
+        figure_about("zigui-tea", id="tea-weight", value="500", stated_as="500 kg of tea"),
+        figure_about(
+            "product:zigui-navel-oranges", id="orange-weight", value="3000", stated_as="3,000 kg"
+        ),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    assert set(graph.objects(iri("figure:tea-weight"), OKG.aboutProduct)) == {
+        iri("product:zigui-tea")
+    }
+    assert set(graph.objects(iri("figure:orange-weight"), OKG.aboutProduct)) == {
+        iri("product:zigui-navel-oranges")
+    }
+    assert main(["validate", "--data", str(repo / "data")]) == 0
+
+
+def test_a_figure_about_a_brand_is_refused_with_row_and_column(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    before = digest(repo / "data")
+    rows = (
+        *DONE_WHEN,
+        figure_about("brand:zhou-heiya", id="duck-weight", value="500", stated_as="500 kg"),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 1
+    assert "row 11, column products: figure:duck-weight [okg:aboutProduct]" in err
+    assert digest(repo / "data") == before

@@ -479,6 +479,8 @@ class Builder:
         if row["as_of"]:
             kind = XSD.date if parse_date(row["as_of"]) else XSD.dateTime
             self.add(iri, OKG.asOf, Literal(row["as_of"], datatype=kind), row)
+        for product in self.refs(row, "products"):
+            self.add(iri, OKG.aboutProduct, product, row)
         self.add(iri, OKG.statedAs, text(row["stated_as"]), row)
         owner_label = self.label_of(owner) if owner is not None else row.id
         value = f"{Decimal(row['value']):,}"
