@@ -59,7 +59,7 @@ class Builder:
         self.bodies = Bodies(self)
 
     def build(self) -> Graph:
-        """Every row's triples (the resolver must have run without issues)."""
+        """Every row's triples (the resolver must have run without issues), kind by kind."""
         handlers = {
             "source": self._source,
             "region": self._region,
@@ -71,8 +71,11 @@ class Builder:
             "statement": self._statement,
             "aggregate": self._aggregate,
         }
-        for row in self.resolver.sheet.rows:
-            handlers[row.kind](row)
+        # Entities before the claims that name them, parents first (the resolver's order): a
+        # body an official's office needs is then found among the sheet's own organizations.
+        for kind in handlers:
+            for row in self.resolver.sheet.of_kind(kind):
+                handlers[kind](row)
         for iri, name in self.resolver.new_platforms.items():
             self.add(iri, RDF.type, OKG.Platform)
             self.add(iri, RDFS.label, text(name))
