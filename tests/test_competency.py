@@ -833,3 +833,19 @@ def test_cq20_on_the_grown_graph_lists_disagreements_between_sources(union: Grap
         iri("broadcast", "2020-02-24-wenchang"),
         iri("broadcast", "2020-02-xuwen-pineapples"),
     }
+
+
+def test_cq13_on_the_grown_graph_follows_a_translation_to_its_original(union: Graph) -> None:
+    """Global Times' English report is recorded as okg:translatedFrom the Xinhua Daily Telegraph
+    commentary (and nothing else): its statements rest on the commentary, one source."""
+    query = (Settings().queries_dir / "cq13-single-source-claims.rq").read_text(encoding="utf-8")
+    sources = {
+        str(row["claim"]): str(row["source"])
+        for row in union.query(query).bindings
+        if str(row["claim"]).startswith(iri("statement", "gt-"))
+    }
+    commentary = iri("source", "xinhua-daily-telegraph-2020-05-18-officials-show")
+    assert sources == {
+        iri("statement", "gt-fake-orders"): commentary,
+        iri("statement", "gt-compliments-and-traffic"): commentary,
+    }
