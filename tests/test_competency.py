@@ -601,3 +601,251 @@ def test_cq21_aggregate_report_periods(grown_answer) -> None:  # type: ignore[no
         (iri("report", "spring"), "2020-02-10/2020-03-31", "2020-03-31", 1),
     ]
     assert rows[1]["publisher"] == iri("organization", "pinduoduo")
+
+
+# ---- ranks: where sources conflict, the aggregates count the curators' choice only ----
+
+# Broadcast "one" (in Wuhan) has three sales figures of one hour: the preferred 1,000 yuan, a
+# deprecated 1,000,000 (a misread 万) and another source's nearly 900 (normal rank, the losing side
+# of the conflict), plus a sales figure of the whole day that conflicts with none; its audience
+# is over 500 (preferred) or 5,000,000 (deprecated). Broadcast "two" (in Hubei) has one figure.
+# The report's orders were counted twice by two sources, one of them deprecated.
+RANKED = """
+@prefix okg: <https://w3id.org/officials-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix region: <https://w3id.org/officials-kg/id/region/> .
+@prefix official: <https://w3id.org/officials-kg/id/official/> .
+@prefix broadcast: <https://w3id.org/officials-kg/id/broadcast/> .
+@prefix figure: <https://w3id.org/officials-kg/id/figure/> .
+@prefix report: <https://w3id.org/officials-kg/id/report/> .
+
+region:china a okg:Country ; rdfs:label "China"@en .
+region:hubei a okg:Province ; rdfs:label "Hubei Province"@en ; okg:locatedIn region:china .
+region:wuhan a okg:City ; rdfs:label "Wuhan"@en ; okg:locatedIn region:hubei .
+official:a a okg:Official ; rdfs:label "Official A"@en .
+official:b a okg:Official ; rdfs:label "Official B"@en .
+
+broadcast:one a okg:Broadcast ; rdfs:label "One"@en ; okg:host official:a ;
+    okg:promotesRegion region:wuhan .
+figure:one-sales okg:figureOf broadcast:one ; okg:measures okg:SalesAmount ;
+    okg:value "1000"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Exactly ;
+    okg:window "PT1H"^^xsd:duration ;
+    okg:claimRank okg:PreferredRank ; okg:rankReason "The organiser's count."@en .
+figure:one-sales-misread okg:figureOf broadcast:one ; okg:measures okg:SalesAmount ;
+    okg:value "1000000"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Exactly ;
+    okg:window "PT1H"^^xsd:duration ;
+    okg:claimRank okg:DeprecatedRank ; okg:rankReason "Reads 1,000 yuan as 1,000 wan."@en .
+figure:one-sales-portal okg:figureOf broadcast:one ; okg:measures okg:SalesAmount ;
+    okg:value "900"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Nearly ;
+    okg:window "PT1H"^^xsd:duration .
+figure:one-sales-day okg:figureOf broadcast:one ; okg:measures okg:SalesAmount ;
+    okg:value "800"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Exactly ;
+    okg:window "P1D"^^xsd:duration .
+figure:one-viewers okg:figureOf broadcast:one ; okg:measures okg:Viewers ;
+    okg:value "500"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:MoreThan ;
+    okg:statedAs "over 500 viewers"@en ;
+    okg:claimRank okg:PreferredRank ; okg:rankReason "The platform's count."@en .
+figure:one-viewers-misread okg:figureOf broadcast:one ; okg:measures okg:Viewers ;
+    okg:value "5000000"^^xsd:decimal ; okg:unit okg:Viewer ; okg:qualifier okg:MoreThan ;
+    okg:statedAs "over 5 million viewers"@en ;
+    okg:claimRank okg:DeprecatedRank ; okg:rankReason "Reads 500 as 500 wan."@en .
+
+broadcast:two a okg:Broadcast ; rdfs:label "Two"@en ; okg:host official:b ;
+    okg:promotesRegion region:hubei .
+figure:two-sales okg:figureOf broadcast:two ; okg:measures okg:SalesAmount ;
+    okg:value "300"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Exactly .
+
+report:spring a okg:AggregateReport ; rdfs:label "Spring"@en ;
+    dcterms:temporal "2020-02-10/2020-03-31" ;
+    okg:reportedFigure figure:spring-orders , figure:spring-orders-misread .
+figure:spring-orders okg:figureOf report:spring ; okg:measures okg:Orders ;
+    okg:value "110"^^xsd:decimal ; okg:asOf "2020-03-31"^^xsd:date .
+figure:spring-orders-misread okg:figureOf report:spring ; okg:measures okg:Orders ;
+    okg:value "110000"^^xsd:decimal ; okg:asOf "2020-03-31"^^xsd:date ;
+    okg:claimRank okg:DeprecatedRank ; okg:rankReason "A unit slip."@en .
+"""
+
+
+@pytest.fixture(scope="module")
+def ranked_answer(tmp_path_factory: pytest.TempPathFactory, query_files: dict[int, Path]):  # type: ignore[no-untyped-def]
+    """Run question ``number`` on the RANKED graph, on Oxigraph and rdflib alike."""
+    return inline_answer(tmp_path_factory.mktemp("ranked"), RANKED, query_files)
+
+
+def test_cq03_adds_the_preferred_side_of_a_conflict_only(ranked_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = ranked_answer(3)
+    # one: the preferred 1,000 in the hour and the day's 800 (no conflict); not the deprecated
+    # 1,000,000 nor the portal's 900 of the same hour. two: 300.
+    assert [(r["province"], r["totalSalesCNY"], r["figureCount"]) for r in rows] == [
+        (iri("region", "hubei"), Decimal(1000 + 800 + 300), 3)
+    ]
+
+
+def test_cq06_largest_audience_is_never_a_deprecated_figure(ranked_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = ranked_answer(6)
+    assert [(r["broadcast"], r["viewers"]) for r in rows] == [(iri("broadcast", "one"), 500)]
+
+
+def test_cq17_largest_sales_skip_the_deprecated_and_the_outranked(ranked_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = ranked_answer(17)
+    assert [(r["official"], r["value"], r["figure"]) for r in rows] == [
+        (iri("official", "a"), Decimal(1000), iri("figure", "one-sales")),
+        (iri("official", "b"), Decimal(300), iri("figure", "two-sales")),
+    ]
+
+
+def test_cq21_counts_a_report_figure_once(ranked_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = ranked_answer(21)
+    assert [(r["report"], r["figureCount"]) for r in rows] == [(iri("report", "spring"), 1)]
+
+
+# A translation that names its original with okg:translatedFrom only (the sub-property of
+# okg:copyOf, as the data states it): it confirms nothing the original does not.
+TRANSLATED = """
+@prefix okg: <https://w3id.org/officials-kg/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix source: <https://w3id.org/officials-kg/id/source/> .
+@prefix broadcast: <https://w3id.org/officials-kg/id/broadcast/> .
+@prefix figure: <https://w3id.org/officials-kg/id/figure/> .
+@prefix evidence: <https://w3id.org/officials-kg/id/evidence/> .
+
+source:wire a okg:SourceDocument .
+source:wire-en a okg:SourceDocument ; okg:translatedFrom source:wire .
+source:portal a okg:SourceDocument .
+
+broadcast:x a okg:Broadcast ; okg:reportedFigure figure:x-sales , figure:x-sales-portal ;
+    okg:evidence evidence:broadcast-x--wire , evidence:broadcast-x--wire-en .
+evidence:broadcast-x--wire okg:source source:wire .
+evidence:broadcast-x--wire-en okg:source source:wire-en .
+
+figure:x-sales a okg:ReportedFigure ; okg:figureOf broadcast:x ; okg:measures okg:SalesAmount ;
+    okg:value "5000"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Exactly ;
+    okg:evidence evidence:figure-x-sales--wire-en .
+evidence:figure-x-sales--wire-en okg:source source:wire-en .
+figure:x-sales-portal a okg:ReportedFigure ; okg:figureOf broadcast:x ;
+    okg:measures okg:SalesAmount ;
+    okg:value "4000"^^xsd:decimal ; okg:unit okg:CNY ; okg:qualifier okg:Exactly ;
+    okg:evidence evidence:figure-x-sales-portal--portal .
+evidence:figure-x-sales-portal--portal okg:source source:portal .
+"""
+
+
+@pytest.fixture(scope="module")
+def translated_answer(tmp_path_factory: pytest.TempPathFactory, query_files: dict[int, Path]):  # type: ignore[no-untyped-def]
+    """Run question ``number`` on the TRANSLATED graph, on Oxigraph and rdflib alike."""
+    return inline_answer(tmp_path_factory.mktemp("translated"), TRANSLATED, query_files)
+
+
+def test_cq13_a_translation_is_no_second_source(translated_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = translated_answer(13)
+    single = {row["claim"]: (row["source"], row["documents"], row["sources"]) for row in rows}
+    assert single == {
+        # the wire and its translation: two documents, one source
+        iri("broadcast", "x"): (iri("source", "wire"), 2, 1),
+        iri("figure", "x-sales"): (iri("source", "wire"), 1, 1),
+        iri("figure", "x-sales-portal"): (iri("source", "portal"), 1, 1),
+    }
+
+
+def test_cq20_names_the_original_of_a_translation(translated_answer) -> None:  # type: ignore[no-untyped-def]
+    rows = translated_answer(20)
+    assert [(r["figure"], r["source"], r.get("sourceOriginal"), r["other"]) for r in rows] == [
+        (
+            iri("figure", "x-sales"),
+            iri("source", "wire-en"),
+            iri("source", "wire"),
+            iri("figure", "x-sales-portal"),
+        )
+    ]
+
+
+# One source gives two audiences of one broadcast (CCTV's channels and the shop's room) and the
+# weights of two products; a second source confirms one weight.
+ONE_SOURCE = """
+@prefix okg: <https://w3id.org/officials-kg/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix source: <https://w3id.org/officials-kg/id/source/> .
+@prefix broadcast: <https://w3id.org/officials-kg/id/broadcast/> .
+@prefix figure: <https://w3id.org/officials-kg/id/figure/> .
+@prefix product: <https://w3id.org/officials-kg/id/product/> .
+@prefix evidence: <https://w3id.org/officials-kg/id/evidence/> .
+
+source:daily a okg:SourceDocument .
+source:portal a okg:SourceDocument .
+product:honey a okg:Product .
+product:noodles a okg:Product .
+broadcast:y a okg:Broadcast .
+
+figure:y-visits-tv okg:figureOf broadcast:y ; okg:measures okg:Visits ;
+    okg:value "10000000"^^xsd:decimal ; okg:unit okg:Visit ; okg:qualifier okg:MoreThan ;
+    okg:evidence evidence:figure-y-visits-tv--daily .
+evidence:figure-y-visits-tv--daily okg:source source:daily .
+figure:y-visits-shop okg:figureOf broadcast:y ; okg:measures okg:Visits ;
+    okg:value "1300000"^^xsd:decimal ; okg:unit okg:Visit ; okg:qualifier okg:Reached ;
+    okg:evidence evidence:figure-y-visits-shop--daily .
+evidence:figure-y-visits-shop--daily okg:source source:daily .
+figure:y-honey okg:figureOf broadcast:y ; okg:measures okg:WeightSold ;
+    okg:aboutProduct product:honey ;
+    okg:value "500"^^xsd:decimal ; okg:unit okg:Kilogram ; okg:qualifier okg:Exactly ;
+    okg:evidence evidence:figure-y-honey--daily .
+evidence:figure-y-honey--daily okg:source source:daily .
+figure:y-noodles okg:figureOf broadcast:y ; okg:measures okg:WeightSold ;
+    okg:aboutProduct product:noodles ;
+    okg:value "3000"^^xsd:decimal ; okg:unit okg:Kilogram ; okg:qualifier okg:Exactly ;
+    okg:evidence evidence:figure-y-noodles--daily .
+evidence:figure-y-noodles--daily okg:source source:daily .
+figure:y-noodles-portal okg:figureOf broadcast:y ; okg:measures okg:WeightSold ;
+    okg:aboutProduct product:noodles ;
+    okg:value "6000"^^xsd:decimal ; okg:unit okg:Jin ; okg:qualifier okg:Exactly ;
+    okg:evidence evidence:figure-y-noodles-portal--portal .
+evidence:figure-y-noodles-portal--portal okg:source source:portal .
+"""
+
+
+def test_cq20_compares_figures_of_one_product_between_sources(
+    tmp_path_factory: pytest.TempPathFactory, query_files: dict[int, Path]
+) -> None:
+    rows = inline_answer(tmp_path_factory.mktemp("one-source"), ONE_SOURCE, query_files)(20)
+    # The honey and the noodles are different products; the two audiences are the daily's own
+    # counts of two channels, not a disagreement between sources. The noodles in kg (daily)
+    # against jin (portal) are.
+    assert [(r["figure"], r["source"], r["other"], r["otherSource"]) for r in rows] == [
+        (
+            iri("figure", "y-noodles"),
+            iri("source", "daily"),
+            iri("figure", "y-noodles-portal"),
+            iri("source", "portal"),
+        )
+    ]
+
+
+def test_cq20_on_the_grown_graph_lists_disagreements_between_sources(union: Graph) -> None:
+    """The real conflicts: Wenchang's pineapples (jin in the CNS wire, kg in People's Daily
+    Online's rewrite) and Xuwen's (jin in Xinhua, tonnes in China Daily); Tonggu's figures are
+    of four products and Xunwu's audiences of two channels, told by one source."""
+    query = (Settings().queries_dir / "cq20-conflicting-figures-between-sources.rq").read_text(
+        encoding="utf-8"
+    )
+    broadcasts = {str(row["broadcast"]) for row in union.query(query).bindings}
+    assert broadcasts == {
+        iri("broadcast", "2020-02-24-wenchang"),
+        iri("broadcast", "2020-02-xuwen-pineapples"),
+    }
+
+
+def test_cq13_on_the_grown_graph_follows_a_translation_to_its_original(union: Graph) -> None:
+    """Global Times' English report is recorded as okg:translatedFrom the Xinhua Daily Telegraph
+    commentary (and nothing else): its statements rest on the commentary, one source."""
+    query = (Settings().queries_dir / "cq13-single-source-claims.rq").read_text(encoding="utf-8")
+    sources = {
+        str(row["claim"]): str(row["source"])
+        for row in union.query(query).bindings
+        if str(row["claim"]).startswith(iri("statement", "gt-"))
+    }
+    commentary = iri("source", "xinhua-daily-telegraph-2020-05-18-officials-show")
+    assert sources == {
+        iri("statement", "gt-fake-orders"): commentary,
+        iri("statement", "gt-compliments-and-traffic"): commentary,
+    }

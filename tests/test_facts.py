@@ -1572,3 +1572,34 @@ def test_sheet_fact(store: Store, fact: Fact) -> None:
     dated = as_of or texts(store, figure, "okg:figureOf/okg:date")
     assert dated == ({fact.date} if fact.date else set())
     assert fact.url in texts(store, figure, "okg:evidence/okg:source/schema:url")
+
+
+# People's Daily (23 March 2020): "We sold all 10,000 eggs, 3,000 kilograms of rice noodles, 500
+# kilograms of honey, and 1,000 packages of smoked bamboo shoots" — four products, not four
+# conflicting counts of one thing.
+TONGGU_PRODUCTS = {
+    "2020-03-15-tonggu-eggs": "tonggu-free-range-eggs",
+    "2020-03-15-tonggu-rice-noodles": "tonggu-rice-noodles",
+    "2020-03-15-tonggu-honey": "tonggu-honey",
+    "2020-03-15-tonggu-bamboo-shoots": "tonggu-smoked-bamboo-shoots",
+}
+
+
+@pytest.mark.parametrize("figure", sorted(TONGGU_PRODUCTS))
+def test_tonggu_figures_name_the_product_they_count(store: Store, figure: str) -> None:
+    product = f"product:{TONGGU_PRODUCTS[figure]}"
+    assert texts(store, f"figure:{figure}", "okg:aboutProduct") == {iri(product)}
+    assert ask(store, f"broadcast:2020-03-15-tonggu okg:features {product}")
+
+
+def test_no_two_figures_of_different_products_conflict(store: Store) -> None:
+    """cq14 on the grown graph: the figures that disagree are Wenchang's and Xuwen's pineapples
+    (two documents each) and Xunwu's audiences (CCTV's channels against the shop's room, one
+    document); no pair counts different products."""
+    query = (PROJECT_ROOT / "queries" / "cq14-conflicting-claims.rq").read_text(encoding="utf-8")
+    subjects = {str(row["subject"]) for row in select_rows(store, query)}
+    assert subjects == {
+        iri("broadcast:2020-02-24-wenchang"),
+        iri("broadcast:2020-02-xuwen-pineapples"),
+        iri("broadcast:2020-03-04-xunwu"),
+    }

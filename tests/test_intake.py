@@ -708,3 +708,136 @@ def test_tab_or_semicolon_separated_sheets_are_read(
     code, out, err, _ = intake(capsys, repo, buffer.getvalue(), "--dry-run")
     assert code == 0, err
     assert "created official:li-si" in out
+
+
+def figure_about(product: str, **cells: str) -> dict[str, str]:
+    """A weight-sold figure of the DONE_WHEN broadcast, about ``product``."""
+    return claim(
+        kind="figure",
+        of="2020-04-21-zigui",
+        measure="weight-sold",
+        unit="kg",
+        qualifier="exactly",
+        products=product,
+        **cells,
+    )
+
+
+def test_a_figure_names_the_product_it_counts(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    """Figures of one measure about different products ('3,000 kg of rice noodles, 500 kg of
+    honey') say which: okg:aboutProduct, so that no question takes them for a conflict."""
+    rows = (
+        *DONE_WHEN,
+        figure_about("zigui-tea", id="tea-weight", value="500", stated_as="500 kg of tea"),
+        figure_about(
+            "product:zigui-navel-oranges", id="orange-weight", value="3000", stated_as="3,000 kg"
+        ),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 0, err
+    graph = data_graph(repo)
+    assert set(graph.objects(iri("figure:tea-weight"), OKG.aboutProduct)) == {
+        iri("product:zigui-tea")
+    }
+    assert set(graph.objects(iri("figure:orange-weight"), OKG.aboutProduct)) == {
+        iri("product:zigui-navel-oranges")
+    }
+    assert main(["validate", "--data", str(repo / "data")]) == 0
+
+
+def test_a_figure_about_a_brand_is_refused_with_row_and_column(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    before = digest(repo / "data")
+    rows = (
+        *DONE_WHEN,
+        figure_about("brand:zhou-heiya", id="duck-weight", value="500", stated_as="500 kg"),
+    )
+    code, _, err, _ = intake(capsys, repo, sheet_text(*rows))
+    assert code == 1
+    assert "row 11, column products: figure:duck-weight [okg:aboutProduct]" in err
+    assert digest(repo / "data") == before
+
+
+# A city new to the graph, its deputy mayor (whose office needs the city's people's government),
+# and, after him, the government itself as an organization row marked new — the shape of the
+# Huanggang sheet, where intake once made the body twice.
+EXAMPLE_CITY = (
+    SOURCE,
+    {
+        "kind": "region",
+        "id": "example-city",
+        "name_en": "Example",
+        "type": "city",
+        "within": "region:hubei",
+    },
+    claim(
+        kind="official",
+        id="zhao-liu",
+        name_en="Zhao Liu",
+        within="example-city",
+        office_en="Deputy Mayor of Example",
+        evidence="Zhao Liu is named as a deputy mayor of Example.",
+    ),
+    claim(
+        kind="organization",
+        id="example-government",
+        name_en="Example Municipal People's Government",
+        type="government-body",
+        within="example-city",
+        match="new",
+        evidence="The city government issued the plan.",
+    ),
+)
+
+
+def test_an_office_and_an_organization_row_make_one_body(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    code, _, err, _ = intake(capsys, repo, sheet_text(*EXAMPLE_CITY))
+    assert code == 0, err
+    graph = data_graph(repo)
+    bodies = set(graph.subjects(OKG.basedIn, iri("region:example-city")))
+    assert bodies == {iri("organization:example-government")}
+    office = iri("office:deputy-mayor-of-example")
+    assert set(graph.objects(office, OKG.officeOf)) == bodies
+
+
+def test_a_new_row_for_a_body_an_earlier_sheet_of_the_run_made_is_refused(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    """The first sheet's office creates the city's government; the second sheet marks the same
+    government new: it fails, naming its sheet, row and the entity, and writes nothing."""
+    first, second = repo / "sheets" / "a-office.csv", repo / "sheets" / "b-body.csv"
+    first.parent.mkdir(exist_ok=True)
+    first.write_text(sheet_text(*EXAMPLE_CITY[:3]), encoding="utf-8")
+    again = {**SOURCE, "id": "example-2020-04-25", "url": "https://example.org/news/2"}
+    body = {**EXAMPLE_CITY[3], "within": "region:example-city"}
+    second.write_text(sheet_text(again, body), encoding="utf-8")
+    code = main(["intake", str(first), str(second), "--data", str(repo / "data")])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert str(second) in err
+    assert (
+        "row 3, column match: 'Example Municipal People's Government' is marked new, but the "
+        "graph already holds organization:example-municipal-peoples-government" in err
+    )
+    graph = data_graph(repo)
+    assert (iri("organization:example-government"), None, None) not in graph
+    assert (iri("source:example-2020-04-25"), None, None) not in graph
+
+
+def test_two_new_rows_for_one_entity_are_refused(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    before = digest(repo / "data")
+    twice = {**EXAMPLE_CITY[3], "id": "city-government", "evidence": "", "locator": ""}
+    code, _, err, _ = intake(capsys, repo, sheet_text(*EXAMPLE_CITY, twice))
+    assert code == 1
+    assert (
+        "row 6, column match: 'Example Municipal People's Government' is new here, but row 5 "
+        "of this sheet already creates it (organization:example-government)" in err
+    )
+    assert digest(repo / "data") == before

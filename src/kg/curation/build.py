@@ -59,7 +59,7 @@ class Builder:
         self.bodies = Bodies(self)
 
     def build(self) -> Graph:
-        """Every row's triples (the resolver must have run without issues)."""
+        """Every row's triples (the resolver must have run without issues), kind by kind."""
         handlers = {
             "source": self._source,
             "region": self._region,
@@ -71,8 +71,11 @@ class Builder:
             "statement": self._statement,
             "aggregate": self._aggregate,
         }
-        for row in self.resolver.sheet.rows:
-            handlers[row.kind](row)
+        # Entities before the claims that name them, parents first (the resolver's order): a
+        # body an official's office needs is then found among the sheet's own organizations.
+        for kind in handlers:
+            for row in self.resolver.sheet.of_kind(kind):
+                handlers[kind](row)
         for iri, name in self.resolver.new_platforms.items():
             self.add(iri, RDF.type, OKG.Platform)
             self.add(iri, RDFS.label, text(name))
@@ -479,6 +482,8 @@ class Builder:
         if row["as_of"]:
             kind = XSD.date if parse_date(row["as_of"]) else XSD.dateTime
             self.add(iri, OKG.asOf, Literal(row["as_of"], datatype=kind), row)
+        for product in self.refs(row, "products"):
+            self.add(iri, OKG.aboutProduct, product, row)
         self.add(iri, OKG.statedAs, text(row["stated_as"]), row)
         owner_label = self.label_of(owner) if owner is not None else row.id
         value = f"{Decimal(row['value']):,}"

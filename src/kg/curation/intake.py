@@ -230,6 +230,7 @@ COLUMN_OF_PATH: dict[str, str] = {
     "okg:host": "hosts",
     "okg:platform": "platform",
     "okg:features": "products",
+    "okg:aboutProduct": "products",
     "okg:promotesRegion": "region",
     "okg:date": "date",
     "okg:earliestDate": "date",

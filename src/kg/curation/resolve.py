@@ -13,10 +13,19 @@ from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 
 from kg.curation import vocab
-from kg.curation.reconcile import Candidate, Decision, GraphIndex, Verdict, best_label, decide
+from kg.curation.reconcile import (
+    EXACT,
+    Candidate,
+    Decision,
+    Entity,
+    GraphIndex,
+    Verdict,
+    best_label,
+    decide,
+)
 from kg.curation.sheet import Issue, Row, Sheet
 from kg.curation.turtle import DATA_PREFIXES
-from kg.namespaces import ID
+from kg.namespaces import ID, OKG
 from kg.search.variants import name_keys
 
 # The IRI folder of each row kind (an aggregate row is a report).
@@ -232,7 +241,12 @@ class Resolver:
         if not match:
             return None
         if match == "new":
-            within, _ = self._within(row)
+            within, within_new = self._within(row)
+            duplicate = self._duplicate(row, within, within_new=within_new)
+            if duplicate:
+                self._issue(row, "match", duplicate)
+                self.failed.add(row.id)
+                return URIRef("")
             iri = self._fresh(row, within)
             self.decisions[row.id] = Decision(Verdict.NEW, reason="match column: new")
             self._assign(row, iri, new=True)
@@ -260,6 +274,48 @@ class Resolver:
         self.decisions[row.id] = Decision(Verdict.REUSE, found, reason="match column")
         self._assign(row, found, new=False)
         return found
+
+    def _duplicate(self, row: Row, within: URIRef | None, *, within_new: bool) -> str:
+        """Why a row marked ``new`` would duplicate an entity, or "" when it would not.
+
+        A region, organization or product of the same kind, with the same name (in any spelling)
+        in the same place, created by an earlier row of this sheet, or already in the graph
+        (before this run, or by an earlier sheet of it). Officials are exempt: two people may
+        share a name and a place.
+        """
+        if row.kind == "official":
+            return ""
+        names = [name for name in (row["name_en"], row["name_zh"], *row.values("alt")) if name]
+        keys = frozenset().union(*(name_keys(name) for name in names))
+        for other in self.sheet.of_kind(row.kind):
+            if other is row or other.id not in self.new or other["within"] != row["within"]:
+                continue
+            theirs = [other["name_en"], other["name_zh"], *other.values("alt")]
+            if any(keys & name_keys(name) for name in theirs if name):
+                return (
+                    f"'{names[0]}' is new here, but row {other.number} of this sheet already "
+                    f"creates it ({curie(self.iris[other.id])}): give it one row, or refer to "
+                    f"'{other.id}'"
+                )
+        if within_new:
+            return ""
+        for entity, score in self.index.scored(row.kind, names):
+            if score >= EXACT and self._same_place(row.kind, entity, within):
+                return (
+                    f"'{names[0]}' is marked new, but the graph already holds "
+                    f"{curie(entity.iri)} ({entity.label}) in the same place: write "
+                    f"{curie(entity.iri)} in match to reuse it"
+                )
+        return ""
+
+    def _same_place(self, kind: str, entity: Entity, within: URIRef | None) -> bool:
+        """Whether ``entity`` lies in (is based in, comes from) ``within``, or either has no
+        place to compare."""
+        if kind == "organization":
+            places = {URIRef(str(p)) for p in self.graph.objects(entity.iri, OKG.basedIn)}
+        else:
+            places = set(entity.context)
+        return within is None or not places or within in places
 
     def _within(self, row: Row) -> tuple[URIRef | None, bool]:
         """The resolved ``within`` of a row and whether it is new."""
