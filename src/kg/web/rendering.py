@@ -17,6 +17,7 @@ from kg.namespaces import BASE_IRI, ONTOLOGY_IRI
 from kg.ontology_docs import ontology_graph
 from kg.web import get_store
 from kg.web.caching import etag_for, make_cacheable, not_modified_response
+from kg.web.memo import VersionedMemo
 
 T = TypeVar("T")
 
@@ -27,13 +28,10 @@ SUFFIXES: dict[str, Format] = {fmt.extension: fmt for fmt in PAGE_OFFERS}
 
 
 def memo(key: str, factory: Callable[[], T]) -> T:
-    """``factory()`` computed once per app and data version (the store's ``version``)."""
-    cache: dict[tuple[str, str], Any] = current_app.extensions.setdefault("kg.linked_data", {})
-    slot = (get_store().version, key)
-    if slot not in cache:
-        cache[slot] = factory()
-    value: T = cache[slot]
-    return value
+    """``factory()`` computed once per app and data version (the store's ``version``), in the
+    app's bounded :class:`VersionedMemo`."""
+    values: VersionedMemo = current_app.extensions.setdefault("kg.memo", VersionedMemo())
+    return values.get(get_store().version, key, factory)
 
 
 def cached_response(key: str, build: Callable[[], Response]) -> Response:
