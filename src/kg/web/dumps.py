@@ -14,6 +14,7 @@ from kg.namespaces import BASE_IRI
 from kg.void import void_graph
 from kg.web import get_store
 from kg.web.errors import error_response
+from kg.web.negotiation import choose_format
 from kg.web.rendering import cached_context, cached_response, memo, rdf_body
 
 bp = Blueprint("dumps", __name__)
@@ -57,11 +58,8 @@ def dump_file(filename: str, fmt: Format) -> Response:
 @bp.get("/void")
 def void() -> Response:
     """The VoID description of the dataset (Turtle unless another RDF format is asked for)."""
-    accept = request.headers.get("Accept")
-    fmt = VOID_OFFERS[0] if formats.prefers_html(accept) else formats.negotiate(accept, VOID_OFFERS)
-    if fmt is None:
-        offered = ", ".join(f.media_type for f in VOID_OFFERS)
-        return error_response(406, "Not Acceptable", f"VoID is available as {offered}")
+    browser = formats.prefers_html(request.headers.get("Accept"))
+    fmt = choose_format(VOID_OFFERS, "VoID", named=VOID_OFFERS[0] if browser else None).format
     response = cached_response(f"void:{request.url_root}:{fmt.name}", lambda: void_response(fmt))
     response.vary.add("Accept")
     return response

@@ -75,7 +75,7 @@ def is_framing_error(error: BaseException) -> bool:
 def _http_error(error: HTTPException) -> Response:
     response = error_response(error.code or 500, error.name, error.description or "")
     original = error.get_response()
-    for header in ("Allow", "Retry-After"):
+    for header in ("Allow", "Retry-After", "Link", "Vary"):
         if original.headers.get(header):
             response.headers[header] = original.headers[header]
     return response

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, redirect
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
+from werkzeug.exceptions import HTTPException
 
 from kg import formats
 from kg.describe import description, resource_iri
@@ -24,6 +25,7 @@ from kg.ontology_docs import ontology_doc
 from kg.terms import rdflib_graph
 from kg.web import dumps, get_store, pages
 from kg.web.errors import error_response
+from kg.web.negotiation import Choice, FormatNotAcceptable, choose_format
 from kg.web.rendering import (
     PAGE_OFFERS,
     SUFFIXES,
@@ -55,17 +57,26 @@ def term_value(node: Node) -> Value:
     return Linker(cached_ontology(), BASE_IRI, cached_term_labels()).value(node)
 
 
-def chosen_format(suffix_format: Format | None) -> tuple[Format | None, bool]:
-    """The format of a suffix, else the negotiated one; and whether it was negotiated."""
-    if suffix_format is not None:
-        return suffix_format, False
-    return formats.negotiate(request.headers.get("Accept"), PAGE_OFFERS), True
+def chosen_format(suffix_format: Format | None, path: str) -> Choice:
+    """The format of a suffix, else the negotiated one; 406 with links to every alternate."""
+    try:
+        return choose_format(PAGE_OFFERS, "this resource", named=suffix_format)
+    except FormatNotAcceptable as refusal:
+        raise NotAcceptableResource(refusal, path) from None
 
 
-def not_acceptable(path: str) -> Response:
-    """406 listing the formats on offer."""
-    offered = ", ".join(fmt.media_type for fmt in PAGE_OFFERS)
-    response = error_response(406, "Not Acceptable", f"this resource is available as {offered}")
+class NotAcceptableResource(HTTPException):
+    """406 for a resource, its response linking every representation on offer."""
+
+    code = 406
+
+    def __init__(self, refusal: FormatNotAcceptable, path: str):
+        super().__init__(refusal.description, response=not_acceptable(refusal, path))
+
+
+def not_acceptable(refusal: FormatNotAcceptable, path: str) -> Response:
+    """406 listing the formats on offer, with a ``Link`` to each alternate."""
+    response = error_response(406, "Not Acceptable", refusal.description or "")
     response.headers["Link"] = ", ".join(
         f'<{href}>; rel="alternate"; type="{mt}"' for href, mt, _ in alternates(path)
     )
@@ -104,9 +115,8 @@ def resource(rest: str) -> Response:
         return redirect(quote("/id/" + rest.rstrip("/"), safe=SAFE_PATH), 301)  # type: ignore[return-value]
     stem, suffix_format = split_suffix(rest)
     path = "/id/" + stem
-    fmt, negotiated = chosen_format(suffix_format)
-    if fmt is None:
-        return not_acceptable(path)
+    choice = chosen_format(suffix_format, path)
+    fmt, negotiated = choice.format, choice.negotiated
     response = cached_response(f"{path}.{fmt.extension}", lambda: representation(path, fmt))
     return add_alternates(response, path, fmt, negotiated=negotiated)
 
@@ -142,9 +152,8 @@ def ontology(extension: str | None = None) -> Response:
     """The ontology: HTML documentation of every term, or the OWL file in an RDF format."""
     if extension is not None and extension not in SUFFIXES:
         return not_found(formats.HTML, ontology_iri() + "." + extension)
-    fmt, negotiated = chosen_format(SUFFIXES[extension] if extension else None)
-    if fmt is None:
-        return not_acceptable("/ontology")
+    choice = chosen_format(SUFFIXES[extension] if extension else None, "/ontology")
+    fmt, negotiated = choice.format, choice.negotiated
     response = cached_response(f"/ontology.{fmt.extension}", lambda: ontology_representation(fmt))
     return add_alternates(response, "/ontology", fmt, negotiated=negotiated)
 
@@ -166,9 +175,7 @@ def ontology_version(version: str) -> Response:
         return error_response(
             404, "Not Found", f"ontology version {stem!r} is not served; the current is {current}"
         )
-    fmt = chosen_format(suffix_format)[0]
-    if fmt is None:
-        return not_acceptable(f"/ontology/{current}")
+    fmt = chosen_format(suffix_format, f"/ontology/{current}").format
     response = cached_response(f"/ontology.{fmt.extension}", lambda: ontology_representation(fmt))
     response = add_alternates(response, "/ontology", fmt, negotiated=True)
     response.headers["Content-Location"] = f"/ontology.{fmt.extension}"

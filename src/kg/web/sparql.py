@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from kg import formats
 from kg.formats import Format
@@ -22,6 +22,7 @@ from kg.service_description import describe_service
 from kg.stores import QueryForm, QueryRefused, QueryRequest
 from kg.stores.guard import READ_ONLY_MESSAGE
 from kg.web import caching, get_settings, get_store
+from kg.web.negotiation import FormatNotAcceptable, accept_header, choose_format
 from kg.web.ui import editor_page
 
 bp = Blueprint("sparql", __name__)
@@ -133,15 +134,11 @@ FORMAT_ALIASES: dict[str, tuple[str, str]] = {  # name -> (results format, graph
 def _chosen_format(offers: tuple[Format, ...], what: str) -> Format:
     """The ``format`` parameter's format if it names one of ``offers``, else the negotiated one
     (a usable ``Accept`` wins over a format name this result cannot be written in)."""
-    accept = without_parameters(", ".join(request.headers.getlist("Accept")))
     names = [request.values[key] for key in FORMAT_PARAMETERS if request.values.get(key)]
-    fmt = _named_format(names[0], offers) if names else None
-    if fmt is None and (not names or accept.strip()):
-        fmt = _negotiated(accept, offers)
-    if fmt is None:
-        available = ", ".join(offer.media_type for offer in offers)
-        raise NotAcceptable(f"cannot write {what} in the requested format; available: {available}")
-    return fmt
+    named = _named_format(names[0], offers) if names else None
+    if names and named is None and not accept_header().strip():
+        raise FormatNotAcceptable(what, offers)
+    return choose_format(offers, what, named=named, fallback=MACHINE_FORMATS).format
 
 
 def _named_format(name: str, offers: tuple[Format, ...]) -> Format | None:
@@ -150,27 +147,6 @@ def _named_format(name: str, offers: tuple[Format, ...]) -> Format | None:
     if aliases is not None:
         name = aliases[1] if offers[0].kind is formats.Kind.RDF else aliases[0]
     return formats.by_name(name, offers)
-
-
-def without_parameters(accept: str) -> str:
-    """``accept`` with media-type parameters other than ``q`` removed: ``; charset=utf-8``
-    must not keep a range from matching (RFC 9110 §12.5.1)."""
-    ranges = []
-    for part in accept.split(","):
-        media_type, *parameters = (piece.strip() for piece in part.split(";"))
-        kept = [p for p in parameters if p.lower().replace(" ", "").startswith("q=")]
-        ranges.append("; ".join([media_type, *kept]))
-    return ", ".join(ranges)
-
-
-def _negotiated(accept: str, offers: tuple[Format, ...]) -> Format | None:
-    """The best offer for ``accept``; the default offer when the client accepts only formats of
-    the other kind (results for a CONSTRUCT, as rdflib's SPARQLStore asks), None (406) when it
-    accepts nothing we write."""
-    fmt = formats.negotiate(accept, offers)
-    if fmt is None and formats.negotiate(accept, MACHINE_FORMATS) is not None:
-        return offers[0]
-    return fmt
 
 
 def service_description() -> Response:
