@@ -143,6 +143,8 @@ def test_unacceptable_accept_gets_406(client: FlaskClient, accept: str) -> None:
     response = client.get(path_of(an_official()), headers={"Accept": accept})
     assert response.status_code == 406
     assert "text/turtle" in response.get_data(as_text=True)
+    assert 'rel="alternate"; type="text/turtle"' in response.headers["Link"]  # where to go instead
+    assert "Accept" in response.headers["Vary"]
 
 
 @pytest.mark.parametrize(
