@@ -81,6 +81,24 @@ SETTINGS: tuple[Setting, ...] = (
         Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "officials-kg",
         "Folder of built caches (the search index, one file per data version).",
     ),
+    # ---- operations (docs/operations.md) ----
+    Setting(
+        "metrics",
+        "off",
+        "Prometheus metrics: 'off'; 'on' serves GET /metrics on the service's port; a port "
+        "number serves them on 127.0.0.1:PORT only (kg serve), never on the public port.",
+    ),
+    Setting(
+        "access_log",
+        True,
+        "Write one JSON line per request to the 'kg.access' logger (kg serve: standard output).",
+    ),
+    Setting(
+        "slow_query_seconds",
+        1.0,
+        "Record SPARQL queries slower than this in the slow-query log (kg slow-queries); "
+        "0 for none.",
+    ),
 )
 
 _DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
@@ -112,6 +130,9 @@ class Settings:
     budget_window: float = _DEFAULTS["budget_window"]
     validate: bool = _DEFAULTS["validate"]
     cache_dir: Path = _DEFAULTS["cache_dir"]
+    metrics: str = _DEFAULTS["metrics"]
+    access_log: bool = _DEFAULTS["access_log"]
+    slow_query_seconds: float = _DEFAULTS["slow_query_seconds"]
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

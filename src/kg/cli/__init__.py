@@ -22,7 +22,7 @@ DESCRIPTION = (
     "officials' live-commerce broadcasts (2020)."
 )
 
-# name -> one-line help; the module kg.cli.<name> implements it.
+# name -> one-line help; the module kg.cli.<name> implements it (a dash in the name: underscore).
 COMMANDS: dict[str, str] = {
     "validate": "Parse the ontology and data and validate them against the SHACL shapes.",
     "stats": "Count triples and instances per class.",
@@ -35,11 +35,12 @@ COMMANDS: dict[str, str] = {
     "new": "Print a filled-in sheet template: kg new broadcast|official|source > sheets/x.csv.",
     "diff": "List the claims added, removed and changed between two versions of the graph.",
     "release": "Validate, stamp the version, and build the release dumps with checksums.",
+    "slow-queries": "List the queries the server found slow (the slow-query log), slowest first.",
 }
 
 
 def _command(name: str) -> ModuleType:
-    return importlib.import_module(f"kg.cli.{name}")
+    return importlib.import_module(f"kg.cli.{name.replace('-', '_')}")
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app
 
+from kg import observability
 from kg.config import Settings
 from kg.stores import Store, open_store
 
@@ -14,7 +17,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app = Flask(__name__)
     app.config["KG_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    started = time.perf_counter()  # observability: the store's load time
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
+    load_seconds = None if store is not None else time.perf_counter() - started
 
     from kg.web import (
         api,
@@ -32,6 +37,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
 
     errors.init_app(app)
+    observability.init_app(app, store_load_seconds=load_seconds)  # observability: before caching
     caching.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)

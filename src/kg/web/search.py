@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
+from kg import observability
 from kg.describe import local_href
 from kg.search import Hit, SearchIndex, SearchService, UnknownType, resolve_type
 from kg.search.searcher import LANGUAGES, label_in
@@ -151,9 +152,10 @@ def lang_parameter() -> str:
 
 def run(params: SearchRequest) -> list[Hit]:
     """The hits of a validated search."""
-    return get_index().search(
-        params.query, types=params.types, limit=params.limit, lang=params.lang
-    )
+    with observability.searching():  # observability: search latency
+        return get_index().search(
+            params.query, types=params.types, limit=params.limit, lang=params.lang
+        )
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:

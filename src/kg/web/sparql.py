@@ -15,7 +15,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
 
-from kg import formats
+from kg import formats, observability
 from kg.formats import Format
 from kg.query.budget import ClientBudget
 from kg.service_description import describe_service
@@ -51,6 +51,7 @@ def sparql() -> Response:
         return service_description()
     if opened_by_a_browser():
         return editor_page()  # the page reads ?query= itself, shows it and runs it
+    observability.note_query(query_request.query)  # observability: the access log's query hash
     store = get_store()
     form = store.query_form(query_request.query)
     fmt = result_format(form)
@@ -58,7 +59,7 @@ def sparql() -> Response:
     cached = caching.not_modified_response(etag)
     if cached is not None:
         return cached
-    body = budgeted(lambda: store.query(query_request, fmt, timeout=get_settings().timeout))
+    body = budgeted(lambda: store.query(query_request, fmt, timeout=get_settings().timeout), form)
     return caching.make_cacheable(Response(body, content_type=fmt.content_type), etag)
 
 
@@ -70,8 +71,9 @@ def opened_by_a_browser() -> bool:
     return formats.prefers_html(", ".join(request.headers.getlist("Accept")))
 
 
-def budgeted(evaluate: Callable[[], bytes]) -> bytes:
-    """``evaluate()`` charged to the client's budget (429 before running it once spent)."""
+def budgeted(evaluate: Callable[[], bytes], form: QueryForm) -> bytes:
+    """``evaluate()`` (a query of ``form``) charged to the client's budget (429 before running
+    it once spent)."""
     budget: ClientBudget = current_app.extensions[BUDGET]
     client = request.remote_addr or "unknown"
     budget.check(client)
@@ -79,7 +81,9 @@ def budgeted(evaluate: Callable[[], bytes]) -> bytes:
     try:
         return evaluate()
     finally:
-        budget.charge(client, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        budget.charge(client, seconds)
+        observability.query_finished(form, seconds)  # observability: query time, slow-query log
 
 
 def protocol_request() -> QueryRequest | None:
