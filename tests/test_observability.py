@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -284,3 +286,29 @@ def test_a_scrape_adds_up_every_worker(metrics_server: str) -> None:
     assert value(found, "kg_query_refusals_total", reason="service") == 1
     assert value(found, "kg_store_load_seconds") > 0
     assert fetch(metrics_server + "readyz").status == 200
+
+
+def metrics_folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("kg-metrics-*"))
+
+
+def test_metrics_on_a_port_of_their_own_survive_a_retired_worker(tmp_path: Path) -> None:
+    port, folders_before = closed_port(), metrics_folders()
+    environ = {"KG_METRICS": str(port), "KG_CACHE_DIR": str(tmp_path)}
+    args = ("--no-validate", "--workers", "2")
+    with running_server(*args, log=tmp_path / "serve.log", environ=environ) as (url, server):
+        (folder,) = metrics_folders() - folders_before  # private, made by kg serve
+        assert folder.stat().st_mode & 0o077 == 0
+        for _ in range(6):
+            assert fetch(url + "sparql?" + urlencode({"query": ASK})).status == 200
+        assert fetch(url + "metrics").status == 404  # never on the public port
+        server.send_signal(signal.SIGTTOU)  # gunicorn: one worker fewer (it exits)
+        scraped = f"http://127.0.0.1:{port}/metrics"
+        deadline = time.monotonic() + 20
+        while value(found := samples(fetch(scraped).text), "kg_worker_retirements_total") < 1:
+            assert time.monotonic() < deadline, "the worker's exit was never counted"
+            time.sleep(0.2)
+        assert value(found, "kg_worker_retirements_total") == 1
+        sparql_ok = {"route": "/sparql", "method": "GET", "status": "200"}
+        assert value(found, "kg_http_requests_total", **sparql_ok) == 6  # the retired one's too
+    assert not folder.exists()  # removed when the server stopped

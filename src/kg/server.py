@@ -25,7 +25,7 @@ from kg.loading import fingerprint, turtle_files
 from kg.observability.server import ServerObservability
 from kg.server_worker import BufferingThreadWorker
 from kg.stores.remote import is_remote
-from kg.web import create_app, search
+from kg.web import create_app, observe, search
 
 VALIDATION_CACHE = PROJECT_ROOT / "var" / "validated"
 EMBEDDED_THREADS = 2  # per worker: more only adds contention for the GIL (docs/benchmarks.md)
@@ -152,8 +152,8 @@ def serve(settings: Settings) -> None:
         if start_evaluators is not None:  # forked from this process before it holds any thread
             start_evaluators()
         search.warm(app)  # the search index of the loaded store, built once before forking
-        options = gunicorn_options(settings) | operations.gunicorn_hooks(app)  # observability
-        GunicornServer(app, options).run()
+        hooks = operations.gunicorn_hooks(observe.observer_of(app))  # observability
+        GunicornServer(app, gunicorn_options(settings) | hooks).run()
         sys.stdout.flush()
     finally:
         operations.close()  # observability: metrics listener and folder (master only)

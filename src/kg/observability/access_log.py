@@ -44,10 +44,14 @@ def timestamp(epoch_seconds: float) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def enabled() -> bool:
+    """Whether the logger would write a record (else none is made)."""
+    return log.isEnabledFor(logging.INFO)
+
+
 def write(record: AccessRecord) -> None:
-    """Log ``record`` at INFO (nothing is formatted when the logger is off)."""
-    if log.isEnabledFor(logging.INFO):
-        log.info(record.line())
+    """Log ``record`` at INFO."""
+    log.info(record.line())
 
 
 def to_standard_output() -> None:

@@ -18,13 +18,12 @@ from collections.abc import Callable
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from flask import Flask
 from prometheus_client import make_wsgi_app
 
 from kg.config import Settings
 from kg.observability import access_log
-from kg.observability.hooks import KEY, Observer, metrics_enabled, metrics_port
 from kg.observability.metrics import Metrics, forget_process, use_multiprocess_dir
+from kg.observability.observer import Observer, metrics_enabled, metrics_port
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 LOOPBACK = "127.0.0.1"
@@ -48,9 +47,10 @@ class ServerObservability:
         if settings.access_log:
             access_log.to_standard_output()
 
-    def gunicorn_hooks(self, app: Flask) -> dict[str, Any]:
-        """Start the metrics listener if asked for; the gunicorn options to add."""
-        metrics = _observer(app).metrics
+    def gunicorn_hooks(self, observer: Observer) -> dict[str, Any]:
+        """Start the metrics listener if asked for; the gunicorn options to add for the app
+        ``observer`` observes."""
+        metrics = observer.metrics
         if metrics is None:
             return {}
         port = metrics_port(self._settings)
@@ -68,11 +68,6 @@ class ServerObservability:
                 os.waitpid(self._exporter, 0)
             self._exporter = 0
         self._clean_up()
-
-
-def _observer(app: Flask) -> Observer:
-    found: Observer = app.extensions[KEY]
-    return found
 
 
 def worker_exit_hook(metrics: Metrics) -> Callable[[Any, Any], None]:

@@ -6,7 +6,6 @@ import time
 
 from flask import Flask, current_app
 
-from kg import observability
 from kg.config import Settings
 from kg.stores import Store, open_store
 
@@ -28,6 +27,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         errors,
         health,
         linked_data,
+        observe,
         reconcile,
         releases,
         search,
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
 
     errors.init_app(app)
-    observability.init_app(app, store_load_seconds=load_seconds)  # observability: before caching
+    observe.init_app(app, store_load_seconds=load_seconds)  # observability: before caching
     caching.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)

@@ -8,7 +8,6 @@ from flask import Flask, Response, request
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest, ClientDisconnected, HTTPException, InternalServerError
 
-from kg import observability
 from kg.formats import prefers_html
 from kg.query.text import QueryTooDeep
 from kg.stores import (
@@ -21,6 +20,7 @@ from kg.stores import (
     ResultTooLarge,
     StoreUnavailable,
 )
+from kg.web import observe
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def error_response(status: int, title: str, message: str) -> Response:
 
 
 def _store_error(error: Exception) -> Response:
-    observability.note_error(error)  # observability: refusals, time-limit hits, failures
+    observe.note_error(error)  # observability: refusals, time-limit hits, failures
     status, title = next(STATUS[cls] for cls in type(error).__mro__ if cls in STATUS)
     response = error_response(status, title, str(error))
     if isinstance(error, OverBudget):
@@ -75,7 +75,7 @@ def is_framing_error(error: BaseException) -> bool:
 
 
 def _http_error(error: HTTPException) -> Response:
-    observability.note_error(error)  # observability: refusals (body too large, read timeout)
+    observe.note_error(error)  # observability: refusals (body too large, read timeout)
     response = error_response(error.code or 500, error.name, error.description or "")
     original = error.get_response()
     for header in ("Allow", "Retry-After"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from kg import observability
+from kg.observability.readiness import readiness
 from kg.web import get_store
 
 bp = Blueprint("health", __name__)
@@ -24,7 +24,7 @@ def healthz() -> tuple[Response, int]:
 def readyz() -> tuple[Response, int]:
     """200 when a cheap query goes through, 503 with the reason otherwise."""
     store = get_store()
-    found = observability.readiness(store)
+    found = readiness(store)
     if found.ready:
         return jsonify(status="ready", version=store.version), 200
     return jsonify(status="unavailable", message=found.message), 503

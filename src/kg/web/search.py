@@ -15,11 +15,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from kg import observability
 from kg.describe import local_href
 from kg.search import Hit, SearchIndex, SearchService, UnknownType, resolve_type
 from kg.search.searcher import LANGUAGES, label_in
-from kg.web import get_settings
+from kg.web import get_settings, observe
 from kg.web.rendering import html_response
 
 bp = Blueprint("search", __name__)
@@ -152,7 +151,7 @@ def lang_parameter() -> str:
 
 def run(params: SearchRequest) -> list[Hit]:
     """The hits of a validated search."""
-    with observability.searching():  # observability: search latency
+    with observe.searching():  # observability: search latency
         return get_index().search(
             params.query, types=params.types, limit=params.limit, lang=params.lang
         )

@@ -15,13 +15,13 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
 
-from kg import formats, observability
+from kg import formats
 from kg.formats import Format
 from kg.query.budget import ClientBudget
 from kg.service_description import describe_service
 from kg.stores import QueryForm, QueryRefused, QueryRequest
 from kg.stores.guard import READ_ONLY_MESSAGE
-from kg.web import caching, get_settings, get_store
+from kg.web import caching, get_settings, get_store, observe
 from kg.web.ui import editor_page
 
 bp = Blueprint("sparql", __name__)
@@ -51,7 +51,7 @@ def sparql() -> Response:
         return service_description()
     if opened_by_a_browser():
         return editor_page()  # the page reads ?query= itself, shows it and runs it
-    observability.note_query(query_request.query)  # observability: the access log's query hash
+    observe.note_query(query_request.query)  # observability: the access log's query hash
     store = get_store()
     form = store.query_form(query_request.query)
     fmt = result_format(form)
@@ -83,7 +83,7 @@ def budgeted(evaluate: Callable[[], bytes], form: QueryForm) -> bytes:
     finally:
         seconds = time.monotonic() - started
         budget.charge(client, seconds)
-        observability.query_finished(form, seconds)  # observability: query time, slow-query log
+        observe.query_finished(form, seconds)  # observability: query time, slow-query log
 
 
 def protocol_request() -> QueryRequest | None:

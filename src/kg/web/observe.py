@@ -1,8 +1,10 @@
-"""The observability of one Flask app: request hooks, query and error notes, ``/metrics``.
+"""The web layer's side of :mod:`kg.observability`: request hooks, query and error notes,
+``/metrics``.
 
-The web layer calls :func:`init_app` once, :func:`note_query` when a request carries a SPARQL
-query, :func:`query_finished` after evaluating one, :func:`note_error` when it answers an error
-and :func:`searching` around a name search. Everything else happens in the request hooks.
+:func:`init_app` is called once per app; :func:`note_query` when a request carries a SPARQL
+query, :func:`query_finished` after evaluating one, :func:`note_error` when an error is answered
+and :func:`searching` around a name search (each call site is marked ``# observability``).
+Everything else happens in the request hooks.
 """
 
 from __future__ import annotations
@@ -10,50 +12,20 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
 
 from kg.config import Settings
 from kg.observability import access_log
 from kg.observability.access_log import AccessRecord
-from kg.observability.metrics import CONTENT_TYPE, Metrics
+from kg.observability.metrics import CONTENT_TYPE
+from kg.observability.observer import Observer
 from kg.observability.outcomes import TIME_LIMIT, outcome_of
-from kg.observability.slow_queries import SlowQueryLog, query_hash
+from kg.observability.slow_queries import query_hash
 from kg.stores import QueryForm, Store
 
 KEY = "kg.observability"
 UNMATCHED = "unmatched"  # the route label of a request no URL rule matched (404)
-
-
-class SettingError(ValueError):
-    """An operations setting has a value it cannot take."""
-
-
-def metrics_port(settings: Settings) -> int | None:
-    """The port of a separate metrics listener, None when metrics are off or on the app's port."""
-    value = settings.metrics.strip().lower()
-    if value in {"off", "on"}:
-        return None
-    if not value.isdigit() or int(value) > 65535:
-        raise SettingError(
-            f"the metrics setting must be 'off', 'on' or a port number, not {settings.metrics!r}"
-        )
-    return int(value)
-
-
-def metrics_enabled(settings: Settings) -> bool:
-    """Whether metrics are collected (served here or on a port of their own)."""
-    return settings.metrics.strip().lower() == "on" or metrics_port(settings) is not None
-
-
-@dataclass(frozen=True)
-class Observer:
-    """What one app records: metrics (or None), access log, slow-query log."""
-
-    metrics: Metrics | None
-    access_log: bool
-    slow_queries: SlowQueryLog
 
 
 def init_app(app: Flask, *, store_load_seconds: float | None = None) -> Observer:
@@ -62,28 +34,24 @@ def init_app(app: Flask, *, store_load_seconds: float | None = None) -> Observer
     run in reverse order, so the access log then sees the bytes sent."""
     settings: Settings = app.config["KG_SETTINGS"]
     store: Store = app.extensions["kg.store"]
-    metrics = Metrics.create(lambda: store.version) if metrics_enabled(settings) else None
-    if metrics is not None and store_load_seconds is not None:
-        metrics.store_load_seconds.set(store_load_seconds)
-    slow = SlowQueryLog.in_folder(settings.cache_dir, settings.slow_query_seconds)
-    observer = Observer(metrics, settings.access_log, slow)
+    observer = Observer.for_settings(settings, lambda: store.version, store_load_seconds)
     app.extensions[KEY] = observer
     app.before_request(_started)
     app.after_request(_finished)
-    if metrics is not None and metrics_port(settings) is None:
+    if observer.metrics_route:
         app.add_url_rule("/metrics", "metrics", metrics_view, methods=["GET"])
     return observer
 
 
-def observer() -> Observer:
-    """The observer of the current app."""
-    found: Observer = current_app.extensions[KEY]
+def observer_of(app: Flask) -> Observer:
+    """The observer of ``app``."""
+    found: Observer = app.extensions[KEY]
     return found
 
 
 def metrics_view() -> Response:
     """``/metrics``: the Prometheus text format, never cached."""
-    metrics = observer().metrics
+    metrics = observer_of(current_app).metrics
     assert metrics is not None  # the route exists only with metrics
     response = Response(metrics.exposition(), content_type=CONTENT_TYPE)
     response.headers["Cache-Control"] = "no-store"
@@ -97,12 +65,12 @@ def _started() -> None:
 
 def _finished(response: Response) -> Response:
     """Count the request and write its access-log line."""
-    seen = observer()
+    seen = observer_of(current_app)
     seconds = time.perf_counter() - g.get("kg_started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule is not None else UNMATCHED
     if seen.metrics is not None:
         seen.metrics.observe_request(route, request.method, response.status_code, seconds)
-    if seen.access_log:
+    if seen.access_log and access_log.enabled():
         access_log.write(_record(route, response, seconds))
     return response
 
@@ -129,7 +97,7 @@ def note_query(query: str) -> None:
 
 def query_finished(form: QueryForm, seconds: float) -> None:
     """A query of ``form`` took ``seconds`` (answered or not): time it, log it if slow."""
-    seen = observer()
+    seen = observer_of(current_app)
     if seen.metrics is not None:
         seen.metrics.query_seconds.labels(form.value).observe(seconds)
     query: str | None = g.get("kg_query")
@@ -139,7 +107,7 @@ def query_finished(form: QueryForm, seconds: float) -> None:
 
 def note_error(error: BaseException) -> None:
     """An error is being answered: count refusals, time-limit hits and failures."""
-    metrics = observer().metrics
+    metrics = observer_of(current_app).metrics
     outcome = outcome_of(error)
     if metrics is None or outcome is None:
         return
@@ -158,6 +126,6 @@ def searching() -> Iterator[None]:
     try:
         yield
     finally:
-        metrics = observer().metrics
+        metrics = observer_of(current_app).metrics
         if metrics is not None:
             metrics.search_seconds.observe(time.perf_counter() - started)
