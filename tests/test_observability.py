@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -312,3 +313,22 @@ def test_metrics_on_a_port_of_their_own_survive_a_retired_worker(tmp_path: Path)
         sparql_ok = {"route": "/sparql", "method": "GET", "status": "200"}
         assert value(found, "kg_http_requests_total", **sparql_ok) == 6  # the retired one's too
     assert not folder.exists()  # removed when the server stopped
+
+
+def test_kg_serve_refuses_a_bad_metrics_setting_or_a_busy_port(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        for setting, message in (
+            ("sometimes", "'off', 'on' or a port number, not 'sometimes'"),
+            (str(busy.getsockname()[1]), "cannot be opened"),
+        ):
+            done = subprocess.run(
+                [KG, "serve", "--no-validate", "--port", "0"],
+                env={**os.environ, "KG_METRICS": setting, "KG_CACHE_DIR": str(tmp_path)},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert done.returncode == 2 and message in done.stderr
+            assert "Traceback" not in done.stderr

@@ -16,6 +16,7 @@ from typing import Any
 from kg import __version__
 from kg.config import Settings
 from kg.loading import LoadError
+from kg.observability import SettingError
 
 DESCRIPTION = (
     "officials-kg: validate, query, serve, export and load the knowledge graph of Chinese "
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = _command(args.command).run(args)
-    except LoadError as error:
+    except (LoadError, SettingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -4,3 +4,9 @@ This package knows nothing of Flask: the web layer's hooks are in :mod:`kg.web.o
 call site marked ``# observability``), and ``kg serve`` wraps gunicorn in
 :class:`kg.observability.server.ServerObservability`. See docs/operations.md.
 """
+
+from __future__ import annotations
+
+
+class SettingError(ValueError):
+    """An operations setting has a value it cannot take (the CLI prints it and exits 2)."""

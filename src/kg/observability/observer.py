@@ -6,12 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.config import Settings
+from kg.observability import SettingError
 from kg.observability.metrics import Metrics
 from kg.observability.slow_queries import SlowQueryLog
-
-
-class SettingError(ValueError):
-    """An operations setting has a value it cannot take."""
 
 
 def metrics_port(settings: Settings) -> int | None:

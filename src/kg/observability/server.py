@@ -21,7 +21,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from prometheus_client import make_wsgi_app
 
 from kg.config import Settings
-from kg.observability import access_log
+from kg.observability import SettingError, access_log
 from kg.observability.metrics import Metrics, forget_process, use_multiprocess_dir
 from kg.observability.observer import Observer, metrics_enabled, metrics_port
 
@@ -84,7 +84,10 @@ def start_exporter(metrics: Metrics, port: int) -> int:
     """Serve ``metrics`` on ``127.0.0.1:port`` from a forked process (0: a free port); its pid.
     The socket is bound here, so a port in use fails the start, not the child."""
     scrapes = make_wsgi_app(metrics.exposed)
-    server = make_server(LOOPBACK, port, scrapes, handler_class=_QuietHandler)
+    try:
+        server = make_server(LOOPBACK, port, scrapes, handler_class=_QuietHandler)
+    except OSError as error:
+        raise SettingError(f"the metrics port {port} cannot be opened: {error}") from None
     bound = server.server_address[1]
     pid = os.fork()
     if pid == 0:
