@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 LOGGER_NAME = "kg.access"
@@ -35,7 +35,7 @@ class AccessRecord:
 
     def line(self) -> str:
         """The record as one line of JSON (keys in field order, non-ASCII kept)."""
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(vars(self), ensure_ascii=False, separators=(",", ":"))
 
 
 def timestamp(epoch_seconds: float) -> str:
