@@ -91,6 +91,8 @@ def test_a_scrape_counts_requests_queries_and_refusals(ops_app: Flask, store: St
     assert sparql(client, NESTED) == 400
     posted = client.post("/sparql", data=TOO_LONG, content_type="application/sparql-query")
     assert posted.status_code == 413
+    huge = client.post("/sparql", data=b"x" * (2**21 + 1), content_type="application/sparql-query")
+    assert huge.status_code == 413  # over max_body_bytes: refused before any query is read
     assert sparql(client, "SELEKT nothing") == 400
     assert client.get("/api/search", query_string={"q": "Li"}).status_code == 200
 
@@ -102,14 +104,14 @@ def test_a_scrape_counts_requests_queries_and_refusals(ops_app: Flask, store: St
     requests = "kg_http_requests_total"
     assert value(found, requests, route="/sparql", method="GET", status="200") == 4
     assert value(found, requests, route="/sparql", method="GET", status="400") == 3
-    assert value(found, requests, route="/sparql", method="POST", status="413") == 1
+    assert value(found, requests, route="/sparql", method="POST", status="413") == 2
     assert value(found, requests, route="unmatched", method="GET", status="404") == 1
     assert value(found, requests, route="/api/search", method="GET", status="200") == 1
     assert not any("/no/such/page" in dict(labels).values() for _, labels in found)
-    assert value(found, "kg_http_request_duration_seconds_count", route="/sparql") == 8
+    assert value(found, "kg_http_request_duration_seconds_count", route="/sparql") == 9
     assert value(found, "kg_query_duration_seconds_count", form="ASK") == 3
     assert value(found, "kg_query_duration_seconds_count", form="SELECT") == 1
-    for reason in ("service", "too_nested", "too_long", "invalid"):
+    for reason in ("service", "too_nested", "too_long", "invalid", "body_too_large"):
         assert value(found, "kg_query_refusals_total", reason=reason) == 1, reason
     assert value(found, "kg_search_duration_seconds_count") == 1
     assert value(found, "kg_data_version_info", version=store.version) == 1
