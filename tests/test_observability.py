@@ -254,6 +254,26 @@ def test_readiness_on_the_embedded_store(client: FlaskClient, store: Store) -> N
     assert response.get_json() == {"status": "ready", "version": store.version}
 
 
+class LoadingStore:
+    """The real store, saying it is (re)loading: a store may expose ``loading``."""
+
+    loading = True
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+def test_not_ready_while_the_store_loads(settings: Settings, store: Store) -> None:
+    client = create_app(settings, store=LoadingStore(store)).test_client()  # type: ignore[arg-type]
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "message": "the store is loading"}
+    assert client.get("/healthz").status_code == 200  # alive all the same
+
+
 def test_readiness_fails_fast_when_the_remote_store_is_down(settings: Settings) -> None:
     down = settings.replace(store=f"http://127.0.0.1:{closed_port()}/sparql")
     client = create_app(down).test_client()
