@@ -23,6 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from serving import fetch, running_server
 
 from kg.config import Settings
+from kg.observability.metrics import remove_orphans
 from kg.observability.slow_queries import SlowQueryLog, normalise, query_hash
 from kg.stores import Store
 from kg.web import create_app
@@ -334,7 +335,21 @@ def test_metrics_on_a_port_of_their_own_survive_a_retired_worker(tmp_path: Path)
         assert value(found, "kg_worker_retirements_total") == 1
         sparql_ok = {"route": "/sparql", "method": "GET", "status": "200"}
         assert value(found, "kg_http_requests_total", **sparql_ok) == 6  # the retired one's too
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)  # a clean stop (killed, it leaves the folder to the next start)
     assert not folder.exists()  # removed when the server stopped
+
+
+def test_a_metrics_folder_left_by_a_killed_server_is_removed(tmp_path: Path) -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphan = tmp_path / f"kg-metrics-{gone.pid}-x1"  # its process has exited
+    alive = tmp_path / f"kg-metrics-{os.getpid()}-x2"
+    for folder in (orphan, alive):
+        folder.mkdir()
+        (folder / "counter_1.db").write_bytes(b"")
+    remove_orphans(tmp_path)
+    assert not orphan.exists() and alive.exists()
 
 
 def test_kg_serve_refuses_a_bad_metrics_setting_or_a_busy_port(tmp_path: Path) -> None:

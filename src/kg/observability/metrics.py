@@ -32,6 +32,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+FOLDER_PREFIX = "kg-metrics-"  # then the server's pid: kg-metrics-PID-RANDOM
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -44,11 +45,14 @@ def multiprocess_mode() -> bool:
 
 def use_multiprocess_dir() -> Callable[[], None]:
     """Switch this process (and the workers it will fork) to multi-process metrics in a new
-    private folder, unless the operator named one; returns the clean-up to call on exit."""
+    private folder, unless the operator named one; returns the clean-up to call on exit.
+    Folders left by servers that were killed (their process is gone) are removed first."""
     if multiprocess_mode():
         folder, owned = Path(os.environ[MULTIPROC_ENV]), False
     else:
-        folder, owned = Path(tempfile.mkdtemp(prefix="kg-metrics-")), True  # mode 0700
+        remove_orphans(Path(tempfile.gettempdir()))
+        prefix = f"{FOLDER_PREFIX}{os.getpid()}-"
+        folder, owned = Path(tempfile.mkdtemp(prefix=prefix)), True  # mode 0700
         os.environ[MULTIPROC_ENV] = str(folder)
     # chosen again: prometheus-client picks its value class when imported, maybe before this
     values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
@@ -58,6 +62,24 @@ def use_multiprocess_dir() -> Callable[[], None]:
             shutil.rmtree(folder, ignore_errors=True)
 
     return clean_up
+
+
+def remove_orphans(parent: Path) -> None:
+    """Remove the metrics folders in ``parent`` whose server process no longer runs."""
+    for folder in parent.glob(FOLDER_PREFIX + "*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def forget_process(pid: int) -> None:
