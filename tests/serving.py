@@ -25,9 +25,13 @@ START_TIMEOUT = 60.0  # seconds for `kg serve` to listen and answer /healthz
 
 
 @contextlib.contextmanager
-def running_server(*args: str, log: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Run ``kg serve --port 0 *args``; yield its base URL (ending in ``/``) and the process."""
+def running_server(
+    *args: str, log: Path, environ: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run ``kg serve --port 0 *args``; yield its base URL (ending in ``/``) and the process.
+    The server sees no ``KG_*`` variable of ours, only those of ``environ``."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("KG_")}
+    env.update(environ or {})
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [KG, "serve", "--host", "127.0.0.1", "--port", "0", *args],

@@ -83,7 +83,7 @@ def test_the_settings_fields_are_the_table() -> None:
 def setting_actions(command: str) -> dict[str, argparse.Action]:
     """The options of ``kg command`` whose destination is a setting."""
     parser = argparse.ArgumentParser()
-    importlib.import_module(f"kg.cli.{command}").add_arguments(parser)
+    importlib.import_module(f"kg.cli.{command.replace('-', '_')}").add_arguments(parser)
     names = {setting.name for setting in SETTINGS}
     return {action.dest: action for action in parser._actions if action.dest in names}
 

@@ -183,7 +183,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cache_dir",
         _user_dir("XDG_CACHE_HOME", ".cache"),
-        "Folder of built caches (search index, validation results), one file per data version.",
+        "Folder of built caches (search index, validation results, slow-query log).",
+        ("slow-queries",),
         shown="$XDG_CACHE_HOME/officials-kg (else ~/.cache/officials-kg)",
         kind=Path,
     ),
@@ -195,6 +196,29 @@ SETTINGS: tuple[Setting, ...] = (
         flag="--out",
         shown="$XDG_DATA_HOME/officials-kg/releases (else ~/.local/share/officials-kg/releases)",
         kind=Path,
+    ),
+    # ---- operations (docs/operations.md) ----
+    Setting(
+        "metrics",
+        "off",
+        "Prometheus metrics: 'off'; 'on' serves GET /metrics on the service's port; a port "
+        "number serves them on 127.0.0.1:PORT only (kg serve), never on the public port.",
+        ("serve",),
+    ),
+    Setting(
+        "access_log",
+        True,
+        "Write one JSON line per request to the 'kg.access' logger (kg serve: standard output).",
+        ("serve",),
+        kind=bool,
+    ),
+    Setting(
+        "slow_query_seconds",
+        1.0,
+        "Record SPARQL queries slower than this in the slow-query log (kg slow-queries); "
+        "0 for none.",
+        ("serve",),
+        kind=float,
     ),
 )
 
@@ -232,6 +256,9 @@ class Settings:
     validate: bool = _DEFAULTS["validate"]
     cache_dir: Path = _DEFAULTS["cache_dir"]
     releases_dir: Path = _DEFAULTS["releases_dir"]
+    metrics: str = _DEFAULTS["metrics"]
+    access_log: bool = _DEFAULTS["access_log"]
+    slow_query_seconds: float = _DEFAULTS["slow_query_seconds"]
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied."""

@@ -21,9 +21,10 @@ from gunicorn.app.base import BaseApplication
 
 from kg.config import Settings
 from kg.loading import fingerprint, turtle_files
+from kg.observability.server import ServerObservability
 from kg.server_worker import BufferingThreadWorker
 from kg.stores.remote import is_remote
-from kg.web import create_app, search
+from kg.web import create_app, observe, search
 
 EMBEDDED_THREADS = 2  # per worker: more only adds contention for the GIL (docs/benchmarks.md)
 REMOTE_THREADS = 8  # per worker: requests to a remote store mostly wait on it
@@ -144,10 +145,15 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
 def serve(settings: Settings) -> None:
     """Build the app (loading the store once, before forking) and serve it until stopped."""
-    app = create_app(settings)
-    start_evaluators = getattr(app.extensions["kg.store"], "start_evaluators", None)
-    if start_evaluators is not None:  # forked from this process before it holds any thread
-        start_evaluators()
-    search.warm(app)  # the search index of the loaded store, built once before forking
-    GunicornServer(app, gunicorn_options(settings)).run()
-    sys.stdout.flush()
+    operations = ServerObservability(settings)  # observability: before the app is built
+    try:
+        app = create_app(settings)
+        start_evaluators = getattr(app.extensions["kg.store"], "start_evaluators", None)
+        if start_evaluators is not None:  # forked from this process before it holds any thread
+            start_evaluators()
+        search.warm(app)  # the search index of the loaded store, built once before forking
+        hooks = operations.gunicorn_hooks(observe.observer_of(app))  # observability
+        GunicornServer(app, gunicorn_options(settings) | hooks).run()
+        sys.stdout.flush()
+    finally:
+        operations.close()  # observability: metrics listener and folder (master only)

@@ -34,7 +34,7 @@ DESCRIPTION = (
     "officials' live-commerce broadcasts (2020)."
 )
 
-# name -> one-line help; the module kg.cli.<name> implements it.
+# name -> one-line help; the module kg.cli.<name> implements it (a dash in the name: underscore).
 COMMANDS: dict[str, str] = {
     "validate": "Parse the ontology and data and validate them against the SHACL shapes.",
     "stats": "Count triples and instances per class.",
@@ -48,11 +48,12 @@ COMMANDS: dict[str, str] = {
     "diff": "List the claims added, removed and changed between two versions of the graph.",
     "release": "Validate, stamp the version, and build the release dumps with checksums.",
     "settings": "Print the settings in effect (or --markdown: the table of docs/configuration.md).",
+    "slow-queries": "List the queries the server found slow (the slow-query log), slowest first.",
 }
 
 
 def _command(name: str) -> ModuleType:
-    return importlib.import_module(f"kg.cli.{name}")
+    return importlib.import_module(f"kg.cli.{name.replace('-', '_')}")
 
 
 def add_setting_options(parser: argparse.ArgumentParser, command: str) -> None:

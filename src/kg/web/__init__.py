@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app
 
 from kg.config import Settings
@@ -14,7 +16,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app = Flask(__name__)
     app.config["KG_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    started = time.perf_counter()  # observability: the store's load time
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
+    load_seconds = None if store is not None else time.perf_counter() - started
 
     from kg.web import (
         api,
@@ -23,6 +27,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         errors,
         health,
         linked_data,
+        observe,
         reconcile,
         releases,
         search,
@@ -32,6 +37,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
 
     errors.init_app(app)
+    observe.init_app(app, store_load_seconds=load_seconds)  # observability: before caching
     caching.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)

@@ -20,6 +20,7 @@ from kg.stores import (
     ResultTooLarge,
     StoreUnavailable,
 )
+from kg.web import observe
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def error_response(status: int, title: str, message: str) -> Response:
 
 
 def _store_error(error: Exception) -> Response:
+    observe.note_error(error)  # observability: refusals, time-limit hits, failures
     status, title = next(STATUS[cls] for cls in type(error).__mro__ if cls in STATUS)
     response = error_response(status, title, str(error))
     if isinstance(error, OverBudget):
@@ -73,6 +75,7 @@ def is_framing_error(error: BaseException) -> bool:
 
 
 def _http_error(error: HTTPException) -> Response:
+    observe.note_error(error)  # observability: refusals (body too large, read timeout)
     response = error_response(error.code or 500, error.name, error.description or "")
     original = error.get_response()
     for header in ("Allow", "Retry-After", "Link", "Vary"):

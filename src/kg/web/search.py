@@ -19,6 +19,7 @@ from kg.describe import local_href
 from kg.namespaces import BASE_IRI
 from kg.search import Hit, SearchIndex, SearchService, UnknownType, resolve_type
 from kg.search.searcher import LANGUAGES, label_in
+from kg.web import observe
 from kg.web.rendering import html_response
 
 bp = Blueprint("search", __name__)
@@ -151,9 +152,10 @@ def lang_parameter() -> str:
 
 def run(params: SearchRequest) -> list[Hit]:
     """The hits of a validated search."""
-    return get_index().search(
-        params.query, types=params.types, limit=params.limit, lang=params.lang
-    )
+    with observe.searching():  # observability: search latency
+        return get_index().search(
+            params.query, types=params.types, limit=params.limit, lang=params.lang
+        )
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:

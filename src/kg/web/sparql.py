@@ -21,7 +21,7 @@ from kg.query.budget import ClientBudget
 from kg.service_description import describe_service
 from kg.stores import QueryForm, QueryRefused, QueryRequest
 from kg.stores.guard import READ_ONLY_MESSAGE
-from kg.web import caching, get_settings, get_store
+from kg.web import caching, get_settings, get_store, observe
 from kg.web.negotiation import FormatNotAcceptable, accept_header, choose_format
 from kg.web.ui import editor_page
 
@@ -52,6 +52,7 @@ def sparql() -> Response:
         return service_description()
     if opened_by_a_browser():
         return editor_page()  # the page reads ?query= itself, shows it and runs it
+    observe.note_query(query_request.query)  # observability: the access log's query hash
     store = get_store()
     form = store.query_form(query_request.query)
     fmt = result_format(form)
@@ -59,7 +60,7 @@ def sparql() -> Response:
     cached = caching.not_modified_response(etag)
     if cached is not None:
         return cached
-    body = budgeted(lambda: store.query(query_request, fmt, timeout=get_settings().timeout))
+    body = budgeted(lambda: store.query(query_request, fmt, timeout=get_settings().timeout), form)
     return caching.make_cacheable(Response(body, content_type=fmt.content_type), etag)
 
 
@@ -71,8 +72,9 @@ def opened_by_a_browser() -> bool:
     return formats.prefers_html(", ".join(request.headers.getlist("Accept")))
 
 
-def budgeted(evaluate: Callable[[], bytes]) -> bytes:
-    """``evaluate()`` charged to the client's budget (429 before running it once spent)."""
+def budgeted(evaluate: Callable[[], bytes], form: QueryForm) -> bytes:
+    """``evaluate()`` (a query of ``form``) charged to the client's budget (429 before running
+    it once spent)."""
     budget: ClientBudget = current_app.extensions[BUDGET]
     client = request.remote_addr or "unknown"
     budget.check(client)
@@ -80,7 +82,9 @@ def budgeted(evaluate: Callable[[], bytes]) -> bytes:
     try:
         return evaluate()
     finally:
-        budget.charge(client, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        budget.charge(client, seconds)
+        observe.query_finished(form, seconds)  # observability: query time, slow-query log
 
 
 def protocol_request() -> QueryRequest | None:
