@@ -56,6 +56,35 @@ def test_core_does_not_import_the_cli(path: Path) -> None:
     assert not {name for name in imported_modules(path) if name.startswith("kg.cli")}
 
 
+CORE = sorted(p for p in SRC.rglob("*.py") if not {"web", "cli"} & set(p.relative_to(SRC).parts))
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(SRC)))
+def test_the_core_does_not_import_the_web_layer(path: Path) -> None:
+    """Dependencies point one way: cli -> web -> core (stores, query, curation, search ...)."""
+    web = {name for name in imported_modules(path) if name.split(".")[:2] == ["kg", "web"]}
+    assert not web, f"{path.relative_to(PROJECT_ROOT)} imports {web}"
+
+
+def test_blueprints_are_registered_in_one_place() -> None:
+    registering = sorted(
+        path.relative_to(SRC).as_posix()
+        for path in SRC.rglob("*.py")
+        if "register_blueprint(" in path.read_text(encoding="utf-8")
+    )
+    assert registering == ["web/__init__.py"]
+
+
+def test_the_app_state_is_read_only_through_the_context_module() -> None:
+    readers = sorted(
+        path.relative_to(SRC).as_posix()
+        for path in (SRC / "web").glob("*.py")
+        if re.search(r"extensions\[\"kg\.store\"\]|config\[\"KG_SETTINGS\"\]", path.read_text())
+        and path.name not in {"__init__.py", "context.py"}
+    )
+    assert readers == []
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_has_help_and_is_documented(command: str) -> None:
     result = subprocess.run(

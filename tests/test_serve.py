@@ -16,11 +16,13 @@ import pytest
 from serving import fetch
 from sparql_data import PREFIX, write_dataset
 
-from kg import server
 from kg.config import Settings
 from kg.formats import FORMATS_BY_NAME
 from kg.loading import LoadError
-from kg.server import (
+from kg.stores import QueryRequest, embedded
+from kg.stores.embedded import VERSION_STAMP, EmbeddedStore
+from kg.web import server
+from kg.web.server import (
     EMBEDDED_THREADS,
     RELEASE_AFTER_BYTES,
     REMOTE_THREADS,
@@ -29,9 +31,7 @@ from kg.server import (
     release_memory,
     validate_cached,
 )
-from kg.server_worker import BufferingThreadWorker
-from kg.stores import QueryRequest, embedded
-from kg.stores.embedded import VERSION_STAMP, EmbeddedStore
+from kg.web.server_worker import BufferingThreadWorker
 
 KG = str(Path(sys.executable).with_name("kg"))
 SHAPE = """

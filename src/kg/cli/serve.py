@@ -16,8 +16,8 @@ def run(args: argparse.Namespace) -> int:
     """Validate (reusing a cached result), then serve until interrupted."""
     settings = settings_from(args)
     if settings.validate:
-        from kg.server import validate_cached
         from kg.validation import ShapesError
+        from kg.web.server import validate_cached
 
         try:
             conforms, message = validate_cached(settings)
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         if not conforms:
             print("refusing to serve a non-conforming graph (use --no-validate)", file=sys.stderr)
             return ExitCode.NOT_CONFORMING
-    from kg.server import serve
+    from kg.web.server import serve
 
     serve(settings)
     return ExitCode.OK

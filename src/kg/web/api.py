@@ -26,7 +26,8 @@ from kg.questions import (
 )
 from kg.search.reconcile import valid_iri
 from kg.stores import QueryRequest
-from kg.web import caching, get_settings, get_store
+from kg.web import caching
+from kg.web.context import get_settings, get_store
 from kg.web.rendering import html_response
 from kg.web.search import get_index
 from kg.web.ui import current_examples

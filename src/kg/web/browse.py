@@ -21,7 +21,7 @@ from kg.formats import FORMATS_BY_NAME
 from kg.namespaces import BASE_IRI
 from kg.stores import QueryRequest
 from kg.validation import shapes_graph
-from kg.web import get_settings, get_store
+from kg.web.context import get_settings, get_store
 from kg.web.errors import error_response
 from kg.web.rendering import cached_ontology, cached_term_labels, html_response, memo
 

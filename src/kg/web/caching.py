@@ -18,6 +18,7 @@ from werkzeug.http import http_date, quote_etag
 
 from kg.config import Settings
 from kg.loading import turtle_files
+from kg.web.context import settings_of
 
 MAX_AGE = 60  # seconds a client may reuse a response without revalidating
 CACHE_CONTROL = f"public, max-age={MAX_AGE}"
@@ -36,7 +37,7 @@ PREFLIGHT_HEADERS = {
 
 def init_app(app: Flask) -> None:
     """Register CORS and compression on ``app`` and record when its data last changed."""
-    modified = data_modified(app.config["KG_SETTINGS"])
+    modified = data_modified(settings_of(app))
     app.config["KG_LAST_MODIFIED"] = modified
     app.config["KG_LAST_MODIFIED_HEADER"] = None if modified is None else http_date(modified)
     app.after_request(add_cors)

@@ -12,7 +12,7 @@ from kg.export import DUMP_FORMATS, DUMP_NAME, export, gzipped
 from kg.formats import FORMATS_BY_NAME, Format
 from kg.namespaces import BASE_IRI
 from kg.void import void_graph
-from kg.web import get_store
+from kg.web.context import get_store
 from kg.web.errors import error_response
 from kg.web.negotiation import choose_format
 from kg.web.rendering import cached_context, cached_response, memo, rdf_body

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from kg.observability.readiness import readiness
-from kg.web import get_store
+from kg.web.context import get_store
 
 bp = Blueprint("health", __name__)
 

@@ -23,7 +23,7 @@ from kg.formats import Format
 from kg.namespaces import BASE_IRI
 from kg.ontology_docs import ontology_doc
 from kg.terms import rdflib_graph
-from kg.web import dumps, get_store, pages
+from kg.web.context import get_store
 from kg.web.errors import error_response
 from kg.web.negotiation import Choice, FormatNotAcceptable, choose_format
 from kg.web.rendering import (
@@ -45,8 +45,6 @@ from kg.web.summaries import resource_summary, shorten
 from kg.web.views import Linker, Value, resource_view
 
 bp = Blueprint("linked_data", __name__)
-bp.register_blueprint(pages.bp)
-bp.register_blueprint(dumps.bp)
 
 SAFE_PATH = "/-._~!$&'()*+,;=:@"  # RFC 3986 pchar and "/": left as they are in redirects
 

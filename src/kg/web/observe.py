@@ -15,14 +15,14 @@ from contextlib import contextmanager
 
 from flask import Flask, Response, current_app, g, request
 
-from kg.config import Settings
 from kg.observability import access_log
 from kg.observability.access_log import AccessRecord
 from kg.observability.metrics import CONTENT_TYPE
 from kg.observability.observer import Observer
 from kg.observability.outcomes import TIME_LIMIT, outcome_of
 from kg.observability.slow_queries import query_hash
-from kg.stores import QueryForm, Store
+from kg.stores import QueryForm
+from kg.web.context import settings_of, store_of
 
 KEY = "kg.observability"
 UNMATCHED = "unmatched"  # the route label of a request no URL rule matched (404)
@@ -32,8 +32,7 @@ def init_app(app: Flask, *, store_load_seconds: float | None = None) -> Observer
     """Give ``app`` its observer and request hooks (and ``/metrics`` if the setting says on).
     Register this before any ``after_request`` hook that changes the body (compression): hooks
     run in reverse order, so the access log then sees the bytes sent."""
-    settings: Settings = app.config["KG_SETTINGS"]
-    store: Store = app.extensions["kg.store"]
+    settings, store = settings_of(app), store_of(app)
     observer = Observer.for_settings(settings, lambda: store.version, store_load_seconds)
     app.extensions[KEY] = observer
     app.before_request(_started)

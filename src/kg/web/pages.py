@@ -16,7 +16,7 @@ from kg.export import DUMP_FORMATS, dump_filename
 from kg.formats import FORMATS_BY_NAME
 from kg.namespaces import BASE_IRI, OKG
 from kg.stats import Stats, dataset_stats
-from kg.web import get_store
+from kg.web.context import get_store
 from kg.web.errors import error_response
 from kg.web.rendering import (
     cached_ontology,

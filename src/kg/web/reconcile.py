@@ -19,7 +19,7 @@ from kg.describe import local_href
 from kg.namespaces import BASE_IRI
 from kg.search.reconcile import ReconcileError, Reconciler, manifest
 from kg.search.searcher import label_in
-from kg.web import get_store
+from kg.web.context import get_store
 from kg.web.search import get_index
 
 bp = Blueprint("reconcile", __name__)

@@ -17,7 +17,7 @@ from kg.curation.release import media_type
 from kg.curation.turtle import DATA_PREFIXES, Layout, Writer
 from kg.formats import prefers_html
 from kg.namespaces import BASE_IRI
-from kg.web import get_settings
+from kg.web.context import get_settings
 from kg.web.errors import error_response
 from kg.web.rendering import html_response
 

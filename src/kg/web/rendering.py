@@ -15,8 +15,8 @@ from kg.export import jsonld_context, serialize, serialize_triples
 from kg.formats import Format
 from kg.namespaces import BASE_IRI, ONTOLOGY_IRI
 from kg.ontology_docs import ontology_graph
-from kg.web import get_store
 from kg.web.caching import etag_for, make_cacheable, not_modified_response
+from kg.web.context import get_store
 from kg.web.memo import VersionedMemo
 
 T = TypeVar("T")

@@ -20,6 +20,7 @@ from kg.namespaces import BASE_IRI
 from kg.search import Hit, SearchIndex, SearchService, UnknownType, resolve_type
 from kg.search.searcher import LANGUAGES, label_in
 from kg.web import observe
+from kg.web.context import settings_of, store_of
 from kg.web.rendering import html_response
 
 bp = Blueprint("search", __name__)
@@ -42,10 +43,7 @@ class SearchRequest:
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its search service (the index is built on first use)."""
-    app.extensions["kg.search"] = SearchService(
-        app.extensions["kg.store"], app.config["KG_SETTINGS"]
-    )
-    app.register_blueprint(bp)
+    app.extensions["kg.search"] = SearchService(store_of(app), settings_of(app))
 
 
 def warm(app: Flask) -> None:

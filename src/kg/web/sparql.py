@@ -21,7 +21,8 @@ from kg.query.budget import ClientBudget
 from kg.service_description import describe_service
 from kg.stores import QueryForm, QueryRefused, QueryRequest
 from kg.stores.guard import READ_ONLY_MESSAGE
-from kg.web import caching, get_settings, get_store, observe
+from kg.web import caching, observe
+from kg.web.context import get_settings, get_store, settings_of
 from kg.web.negotiation import FormatNotAcceptable, accept_header, choose_format
 from kg.web.ui import editor_page
 
@@ -40,7 +41,7 @@ BUDGET = "kg.budget"
 @bp.record_once
 def _init_budget(state: BlueprintSetupState) -> None:
     """The per-client budget, made with the app (before a server forks: shared by workers)."""
-    settings = state.app.config["KG_SETTINGS"]
+    settings = settings_of(state.app)
     state.app.extensions[BUDGET] = ClientBudget(settings.client_budget, settings.budget_window)
 
 

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template, request
 
 from kg.examples import Example, load_examples
 from kg.namespaces import BASE_IRI, PREFIXES
-from kg.web import get_settings
+from kg.web.context import get_settings
 
 bp = Blueprint("ui", __name__)
 

@@ -15,8 +15,8 @@ from flask import Blueprint, Response
 from kg.browse.selection import Selection, SelectionError
 from kg.browse.views import VIEWS, ViewData
 from kg.namespaces import BASE_IRI
-from kg.web import get_store
 from kg.web.browse import parse_for, query_cache, spec_for
+from kg.web.context import get_store
 from kg.web.errors import error_response
 from kg.web.rendering import html_response
 

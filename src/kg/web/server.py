@@ -22,9 +22,10 @@ from gunicorn.app.base import BaseApplication
 from kg.config import Settings
 from kg.loading import fingerprint, turtle_files
 from kg.observability.server import ServerObservability
-from kg.server_worker import BufferingThreadWorker
 from kg.stores.remote import is_remote
 from kg.web import create_app, observe, search
+from kg.web.context import store_of
+from kg.web.server_worker import BufferingThreadWorker
 
 EMBEDDED_THREADS = 2  # per worker: more only adds contention for the GIL (docs/benchmarks.md)
 REMOTE_THREADS = 8  # per worker: requests to a remote store mostly wait on it
@@ -96,7 +97,7 @@ def worker_threads(settings: Settings) -> int:
 
 def worker_class(settings: Settings) -> type[BufferingThreadWorker]:
     """gunicorn's threaded worker, reading each request whole before a thread takes it, with
-    the limits of ``settings`` (see :mod:`kg.server_worker`)."""
+    the limits of ``settings`` (see :mod:`kg.web.server_worker`)."""
     limits = {"read_timeout": settings.read_timeout, "max_body_bytes": settings.max_body_bytes}
     return type("KgWorker", (BufferingThreadWorker,), limits)
 
@@ -148,7 +149,7 @@ def serve(settings: Settings) -> None:
     operations = ServerObservability(settings)  # observability: before the app is built
     try:
         app = create_app(settings)
-        start_evaluators = getattr(app.extensions["kg.store"], "start_evaluators", None)
+        start_evaluators = getattr(store_of(app), "start_evaluators", None)
         if start_evaluators is not None:  # forked from this process before it holds any thread
             start_evaluators()
         search.warm(app)  # the search index of the loaded store, built once before forking
