@@ -188,3 +188,19 @@ def test_every_route_is_documented(app: Flask) -> None:
         assert f"`{documented}" in docs or f"`{rule.rule}" in docs, (
             f"route {rule.rule} undocumented"
         )
+
+
+ARCHITECTURE = DOCS / "architecture.md"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SRC.rglob("*.py")), ids=lambda p: p.relative_to(SRC).as_posix()
+)
+def test_every_module_is_on_the_architecture_map(path: Path) -> None:
+    assert f"`{path.relative_to(SRC).as_posix()}`" in ARCHITECTURE.read_text(encoding="utf-8")
+
+
+def test_every_module_on_the_map_exists() -> None:
+    named = re.findall(r"`([a-z_/]+\.py)`", ARCHITECTURE.read_text(encoding="utf-8"))
+    missing = [name for name in named if not (SRC / name).is_file()]
+    assert named and not missing, f"docs/architecture.md names missing modules: {missing}"
