@@ -2,3 +2,8 @@
 
 Run it with ``python bench/run.py`` (or ``make bench``); ``--help`` lists the options.
 """
+
+from kg.config import Settings
+
+# Where the generated graphs and server state go: the cache folder, never the source tree.
+WORK_DIR = Settings.from_env().cache_dir / "bench"

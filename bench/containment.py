@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``kg`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import generate, load, servers
+from bench import WORK_DIR, generate, load, servers
 from bench.queries import competency_queries, lookup_queries, returns_graph
 from kg.config import PROJECT_ROOT
 from kg.namespaces import BASE_IRI
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="alternations of the two servers")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "var" / "bench")
+    parser.add_argument("--work", type=Path, default=WORK_DIR)
     args = parser.parse_args(argv)
     folder = args.work / str(args.size)
     manifest = generate.generate(

@@ -23,7 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``kg`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import generate, inprocess, load, remote, report, servers
+from bench import WORK_DIR, generate, inprocess, load, remote, report, servers
 from bench.queries import Query, competency_queries, lookup_queries, returns_graph
 from kg.config import PROJECT_ROOT
 from kg.namespaces import BASE_IRI
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--work",
         type=Path,
-        default=PROJECT_ROOT / "var" / "bench",
+        default=WORK_DIR,
         help="folder of the generated graphs and logs (git-ignored)",
     )
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from bench import WORK_DIR
 from bench.generate import generate
 from kg.config import PROJECT_ROOT, Settings
 from kg.search import SearchIndex
@@ -187,7 +188,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20200408, help="seed of the generator")
     parser.add_argument("--queries", type=int, default=500, help="type-ahead searches timed")
     parser.add_argument("--words", type=int, default=300, help="two-character words sampled")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "bench")
+    parser.add_argument("--out", type=Path, default=WORK_DIR)
     args = parser.parse_args()
     manifest = generate(
         PROJECT_ROOT / "ontology",

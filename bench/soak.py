@@ -26,7 +26,7 @@ from urllib.parse import quote
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``kg`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import generate, load, servers
+from bench import WORK_DIR, generate, load, servers
 from bench.containment import phases
 from kg.config import PROJECT_ROOT
 
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--slow", type=int, default=20, help="trickling connections")
     parser.add_argument("--bomb-every", type=float, default=10.0, help="seconds between bombs")
-    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "var" / "bench")
+    parser.add_argument("--work", type=Path, default=WORK_DIR)
     args = parser.parse_args(argv)
     folder = args.work / str(args.size)
     manifest = generate.generate(
