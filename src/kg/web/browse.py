@@ -7,12 +7,14 @@ Thin handlers: parse the URL into a :class:`~kg.browse.selection.Selection`, run
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from kg.browse.cache import QueryCache
 from kg.browse.facets import BROWSE_BY_NAME, BROWSE_CLASSES
+from kg.browse.indexes import FacetIndexes
 from kg.browse.page import BrowsePage, browse
 from kg.browse.query import BrowseSpec, browse_spec, results_query
 from kg.browse.selection import Selection, SelectionError, parse
@@ -25,6 +27,7 @@ from kg.web.errors import error_response
 from kg.web.rendering import base_iri, cached_ontology, cached_term_labels, html_response, memo
 
 bp = Blueprint("browse", __name__)
+log = logging.getLogger(__name__)
 
 DOWNLOADS = {"csv": "csv", "json": "json"}  # suffix -> results format name
 
@@ -33,6 +36,23 @@ def query_cache() -> QueryCache:
     """The app's cache of facet and table answers (bounded, keyed by data version)."""
     cache: QueryCache = current_app.extensions.setdefault("kg.browse.cache", QueryCache())
     return cache
+
+
+def facet_indexes() -> FacetIndexes:
+    """The app's facet indexes (one per class, for the current data version)."""
+    indexes: FacetIndexes = current_app.extensions.setdefault("kg.browse.indexes", FacetIndexes())
+    return indexes
+
+
+def warm(app: Flask) -> None:
+    """Build the facet index of every class now, e.g. before the server forks its workers; a
+    failure is logged, and that class's pages run their SPARQL until a later build succeeds."""
+    with app.app_context():
+        for cls in BROWSE_CLASSES:
+            try:
+                facet_indexes().build(get_store(), spec_for(cls.name), base_iri())
+            except Exception:  # the store may be unreachable or slow now: pages fall back
+                log.warning("facet index of %s not built at start", cls.name, exc_info=True)
 
 
 def spec_for(name: str) -> BrowseSpec:
@@ -69,7 +89,11 @@ def browse_class(name: str) -> Response:
         selection = parse_for(spec)
         if suffix:
             return download(spec, selection, suffix)
-        page = browse(get_store(), spec, selection, base_iri(), select=query_cache().select)
+        store = get_store()
+        index = facet_indexes().get(store, spec, base_iri())
+        page = browse(
+            store, spec, selection, base_iri(), select=query_cache().select, answers=index
+        )
     except SelectionError as error:
         return error_response(400, "Bad Request", str(error))
     return render(page)
