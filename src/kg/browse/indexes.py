@@ -33,6 +33,11 @@ class Failure:
     at: float
 
 
+def fits(index: FacetIndex, spec: BrowseSpec, base_iri: str) -> bool:
+    """Whether ``index`` was built for these facets and columns, and this base IRI."""
+    return index.base_iri == base_iri and (index.spec is spec or index.spec == spec)
+
+
 class FacetIndexes:
     """The ready facet index of each class, and the builds under way (thread-safe)."""
 
@@ -55,7 +60,7 @@ class FacetIndexes:
         name, version = spec.cls.name, store.version
         with self._lock:
             ready = self._current(name, version)
-            if ready is not None:
+            if ready is not None and fits(ready, spec, base_iri):
                 return ready
             thread = self._building.get(name)
             if thread is None and self._may_build(name, version):
@@ -70,7 +75,8 @@ class FacetIndexes:
         if thread is not None and wait > 0:
             thread.join(wait)
             with self._lock:
-                return self._current(name, version)
+                ready = self._current(name, version)
+            return ready if ready is not None and fits(ready, spec, base_iri) else None
         return None
 
     def build(self, store: Store, spec: BrowseSpec, base_iri: str) -> FacetIndex:
