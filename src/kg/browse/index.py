@@ -73,7 +73,7 @@ class FacetTable:
     listed: tuple[tuple[Node, ...], ...]  # equal tuples are one object
 
 
-@dataclass
+@dataclass(eq=False)
 class FacetIndex:
     """The items of one class (numbered in IRI order), their facet values, table rows and sort
     orders, for the store's data ``version``; it answers as :class:`kg.browse.page.Sparql` does."""
@@ -98,7 +98,7 @@ class FacetIndex:
             if name == skip:
                 continue
             facet, holders = self.spec.facet(name), self.facets[name].holders
-            terms = (node_of(value, facet, self.base_iri) for value in values)
+            terms = (node for value in values for node in nodes_of(value, facet, self.base_iri))
             having = set().union(*(holders.get(node, NO_ITEMS) for node in terms))
             found = having if found is None else found & having
         return found
@@ -144,9 +144,12 @@ class FacetIndex:
             self._labels.clear()
 
 
-def node_of(value: str, facet: Facet, base_iri: str) -> Node:
-    """The term a chosen value names (the term :func:`kg.browse.query.term` writes)."""
-    return Literal(value) if facet.literal else URIRef(expand(value, base_iri))
+def nodes_of(value: str, facet: Facet, base_iri: str) -> tuple[Node, ...]:
+    """The terms a chosen value names (the term :func:`kg.browse.query.term` writes; a string is
+    the same term with or without ``xsd:string``, which rdflib tells apart)."""
+    if facet.literal:
+        return Literal(value), Literal(value, datatype=XSD.string)
+    return (URIRef(expand(value, base_iri)),)
 
 
 def term_order(node: Node) -> tuple[int, str]:
