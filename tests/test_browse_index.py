@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -295,3 +296,14 @@ def test_pages_run_their_sparql_while_the_index_is_built(
         spec, base = spec_for("broadcasts"), base_iri()
     release.set()
     assert indexes.get(small_store, spec, base, wait=60) is not None
+
+
+def test_warming_in_the_background_builds_every_class(small_root: Path, small_store: Store) -> None:
+    app = create_app(small_settings(small_root), store=small_store)
+    warm(app, background=True)
+    with app.app_context():
+        indexes = facet_indexes()
+    deadline = time.monotonic() + 60
+    while len(indexes.ready()) < len(BROWSE_BY_NAME) and time.monotonic() < deadline:
+        time.sleep(0.05)  # no page asked: the builds are warm()'s
+    assert sorted(index.spec.cls.name for index in indexes.ready()) == sorted(BROWSE_BY_NAME)

@@ -44,13 +44,19 @@ def facet_indexes() -> FacetIndexes:
     return indexes
 
 
-def warm(app: Flask) -> None:
-    """Build the facet index of every class now, e.g. before the server forks its workers; a
-    failure is logged, and that class's pages run their SPARQL until a later build succeeds."""
+def warm(app: Flask, *, background: bool = False) -> None:
+    """Build the facet index of every class now, e.g. before the server forks its workers (or,
+    with ``background``, start building them in threads: never before a fork); a failure is
+    logged, and that class's pages run their SPARQL until a later build succeeds."""
     with app.app_context():
+        indexes, store = facet_indexes(), get_store()
         for cls in BROWSE_CLASSES:
+            spec = spec_for(cls.name)
+            if background:
+                indexes.get(store, spec, base_iri())
+                continue
             try:
-                facet_indexes().build(get_store(), spec_for(cls.name), base_iri())
+                indexes.build(store, spec, base_iri())
             except Exception:  # the store may be unreachable or slow now: pages fall back
                 log.warning("facet index of %s not built at start", cls.name, exc_info=True)
 
