@@ -48,6 +48,10 @@ class Facet:
         text = f"{self.pattern} {self.listing}".strip() if listing else self.pattern
         return text.replace("{item}", item).replace("{value}", value).replace("{tmp}", tmp)
 
+    def constraint(self, value: str, tmp: str) -> str:
+        """The listing constraint alone, its variables named (it only constrains ``{value}``)."""
+        return self.listing.replace("{value}", value).replace("{tmp}", tmp)
+
     @property
     def literal(self) -> bool:
         return self.value_check is not None

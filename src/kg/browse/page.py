@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.browse.facets import Facet
 from kg.browse.query import (
     FACET_LIMIT,
     PAGE_SIZE,
@@ -86,6 +88,52 @@ class BrowsePage:
     count_query: str
 
 
+class Answers(Protocol):
+    """Where a page's numbers come from: the SPARQL of :mod:`kg.browse.query` (:class:`Sparql`)
+    or a :class:`~kg.browse.index.FacetIndex`, which gives the same answers from memory."""
+
+    def total(self, selection: Selection) -> int:
+        """How many items the selection holds (:func:`count_query`)."""
+        ...
+
+    def counts(self, facet: Facet, selection: Selection) -> list[tuple[Node, int]]:
+        """The values of ``facet`` with their counts, most frequent first (:func:`facet_query`)."""
+        ...
+
+    def rows(self, selection: Selection) -> list[dict[str, Node]]:
+        """The page of the result table (:func:`results_query`)."""
+        ...
+
+    def labels(self, iris: list[str]) -> Labels:
+        """The English (else any) label of each IRI that has one."""
+        ...
+
+
+@dataclass(frozen=True)
+class Sparql:
+    """The answers of the page's queries, run on ``store`` with ``select``."""
+
+    store: Store
+    spec: BrowseSpec
+    base_iri: str
+    select: Select = select_rows
+
+    def total(self, selection: Selection) -> int:
+        rows = self.select(self.store, count_query(self.spec, selection, self.base_iri))
+        count: int = int(rows[0]["count"])  # type: ignore[call-overload]
+        return count
+
+    def counts(self, facet: Facet, selection: Selection) -> list[tuple[Node, int]]:
+        rows = self.select(self.store, facet_query(self.spec, facet, selection, self.base_iri))
+        return [(r["value"], int(r["count"])) for r in rows if "value" in r]  # type: ignore[call-overload]
+
+    def rows(self, selection: Selection) -> list[dict[str, Node]]:
+        return self.select(self.store, results_query(self.spec, selection, self.base_iri))
+
+    def labels(self, iris: list[str]) -> Labels:
+        return fetch_labels(self.store, iris, self.select)
+
+
 def browse(
     store: Store,
     spec: BrowseSpec,
@@ -93,20 +141,22 @@ def browse(
     base_iri: str,
     *,
     select: Select = select_rows,
+    answers: Answers | None = None,
 ) -> BrowsePage:
-    """Run the page's queries on ``store`` with ``select`` (e.g. a :class:`QueryCache`'s);
-    :class:`SelectionError` for a page past the last."""
-    counting = count_query(spec, selection, base_iri)
-    total = int(select(store, counting)[0]["count"])  # type: ignore[call-overload]
+    """The page of ``selection``: its numbers from ``answers`` (a facet index), else from its
+    queries run on ``store`` with ``select`` (e.g. a :class:`QueryCache`'s); the queries are
+    shown either way. :class:`SelectionError` for a page past the last."""
+    source = answers or Sparql(store, spec, base_iri, select)
+    total = source.total(selection)
     last = max(1, -(-total // PAGE_SIZE))
     if selection.page > last:
         raise SelectionError(f"page {selection.page} is past the last page ({last})")
     counted = {
-        f.name: facet_counts(store, spec, f.name, selection, base_iri, select) for f in spec.facets
+        f.name: Counted(facet_query(spec, f, selection, base_iri), source.counts(f, selection))
+        for f in spec.facets
     }
-    table = results_query(spec, selection, base_iri)
-    rows = select(store, table)
-    labels = fetch_labels(store, wanted_labels(counted, rows, selection, spec, base_iri), select)
+    rows = source.rows(selection)
+    labels = source.labels(wanted_labels(counted, rows, selection, spec, base_iri))
     facets = [
         facet_view(spec, name, found, selection, labels, base_iri)
         for name, found in counted.items()
@@ -120,8 +170,8 @@ def browse(
         headers=headers(spec, selection),
         rows=[table_row(spec, row, labels, base_iri) for row in rows],
         last=last,
-        results_query=table,
-        count_query=counting,
+        results_query=results_query(spec, selection, base_iri),
+        count_query=count_query(spec, selection, base_iri),
     )
 
 
@@ -131,20 +181,6 @@ class Counted:
 
     query: str
     rows: list[tuple[Node, int]]
-
-
-def facet_counts(
-    store: Store,
-    spec: BrowseSpec,
-    name: str,
-    selection: Selection,
-    base_iri: str,
-    select: Select = select_rows,
-) -> Counted:
-    """The values of facet ``name`` with their counts."""
-    query = facet_query(spec, spec.facet(name), selection, base_iri)
-    rows = select(store, query)
-    return Counted(query, [(r["value"], int(r["count"])) for r in rows if "value" in r])  # type: ignore[call-overload]
 
 
 def wanted_labels(

@@ -7,12 +7,14 @@ Thin handlers: parse the URL into a :class:`~kg.browse.selection.Selection`, run
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from kg.browse.cache import QueryCache
 from kg.browse.facets import BROWSE_BY_NAME, BROWSE_CLASSES
+from kg.browse.indexes import FacetIndexes
 from kg.browse.page import BrowsePage, browse
 from kg.browse.query import BrowseSpec, browse_spec, results_query
 from kg.browse.selection import Selection, SelectionError, parse
@@ -26,6 +28,7 @@ from kg.web.errors import error_response
 from kg.web.rendering import cached_ontology, cached_term_labels, html_response, memo
 
 bp = Blueprint("browse", __name__)
+log = logging.getLogger(__name__)
 
 DOWNLOADS = {"csv": "csv", "json": "json"}  # suffix -> results format name
 
@@ -34,6 +37,29 @@ def query_cache() -> QueryCache:
     """The app's cache of facet and table answers (bounded, keyed by data version)."""
     cache: QueryCache = current_app.extensions.setdefault("kg.browse.cache", QueryCache())
     return cache
+
+
+def facet_indexes() -> FacetIndexes:
+    """The app's facet indexes (one per class, for the current data version)."""
+    indexes: FacetIndexes = current_app.extensions.setdefault("kg.browse.indexes", FacetIndexes())
+    return indexes
+
+
+def warm(app: Flask, *, background: bool = False) -> None:
+    """Build the facet index of every class now, e.g. before the server forks its workers (or,
+    with ``background``, start building them in threads: never before a fork); a failure is
+    logged, and that class's pages run their SPARQL until a later build succeeds."""
+    with app.app_context():
+        indexes, store = facet_indexes(), get_store()
+        for cls in BROWSE_CLASSES:
+            spec = spec_for(cls.name)
+            if background:
+                indexes.get(store, spec, BASE_IRI)
+                continue
+            try:
+                indexes.build(store, spec, BASE_IRI)
+            except Exception:  # the store may be unreachable or slow now: pages fall back
+                log.warning("facet index of %s not built at start", cls.name, exc_info=True)
 
 
 def spec_for(name: str) -> BrowseSpec:
@@ -70,7 +96,9 @@ def browse_class(name: str) -> Response:
         selection = parse_for(spec)
         if suffix:
             return download(spec, selection, suffix)
-        page = browse(get_store(), spec, selection, BASE_IRI, select=query_cache().select)
+        store = get_store()
+        index = facet_indexes().get(store, spec, BASE_IRI)
+        page = browse(store, spec, selection, BASE_IRI, select=query_cache().select, answers=index)
     except SelectionError as error:
         return error_response(400, "Bad Request", str(error))
     return render(page)

@@ -23,7 +23,7 @@ from kg.config import Settings
 from kg.loading import fingerprint, turtle_files
 from kg.observability.server import ServerObservability
 from kg.stores.remote import is_remote
-from kg.web import create_app, observe, search
+from kg.web import browse, create_app, observe, search
 from kg.web.context import store_of
 from kg.web.server_worker import BufferingThreadWorker
 
@@ -153,6 +153,7 @@ def serve(settings: Settings) -> None:
         if start_evaluators is not None:  # forked from this process before it holds any thread
             start_evaluators()
         search.warm(app)  # the search index of the loaded store, built once before forking
+        browse.warm(app)  # the facet indexes, likewise: the workers share them
         hooks = operations.gunicorn_hooks(observe.observer_of(app))  # observability
         GunicornServer(app, gunicorn_options(settings) | hooks).run()
         sys.stdout.flush()
