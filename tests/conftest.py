@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from serving import running_server
+from serving import running_server, stop_all
 
 from kg.config import Settings
 from kg.stores import Store
@@ -54,13 +55,16 @@ def kg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerFactor
     """Start ``kg serve`` with extra arguments, e.g. ``kg_server("--timeout", "1")``; returns the
     base URL. Servers live until the end of the session."""
     with contextlib.ExitStack() as stack:
+        processes: list[subprocess.Popen[str]] = []
 
         def start(*args: str) -> str:
             log = tmp_path_factory.mktemp("kg-serve") / "stderr.log"
-            url, _ = stack.enter_context(running_server(*args, log=log))
+            url, process = stack.enter_context(running_server(*args, log=log))
+            processes.append(process)
             return url
 
         yield start
+        stop_all(processes)  # at once: each takes about a second to shut down
 
 
 @pytest.fixture(scope="session")

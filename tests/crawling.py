@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -84,29 +84,44 @@ def same_origin_path(base: str, page: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+# Requests in flight at once: the server's two workers stay busy while pages are parsed here.
+CRAWL_THREADS = 4
+
+
 def crawl(base: str, starts: list[str]) -> Crawl:
-    """Breadth-first over same-origin links from ``starts``."""
-    result, seen, todo = Crawl(), set(starts), deque(starts)
-    while todo:
-        path = todo.popleft()
-        head_only = path.startswith(HEAD_ONLY_PREFIXES)
-        status, content_type, body = fetch(
-            base + path.lstrip("/"), method="HEAD" if head_only else "GET"
-        )
-        if status >= 400:
-            result.failures.append(f"{path} answered {status}")
-            continue
-        if head_only or not content_type.startswith("text/html"):
-            continue
-        facts = PageFacts()
-        facts.feed(body.decode("utf-8"))
-        result.pages[path], result.facts[path] = body, facts
-        for href in facts.links:
-            target = same_origin_path(base, path, href)
-            if target is not None and target not in seen:
-                seen.add(target)
-                todo.append(target)
+    """Breadth-first over same-origin links from ``starts``, one level of pages at a time (the
+    level's pages fetched concurrently)."""
+    result, seen, level = Crawl(), set(starts), list(dict.fromkeys(starts))
+    with ThreadPoolExecutor(max_workers=CRAWL_THREADS) as pool:
+        while level:
+            answers = pool.map(lambda path: visit(base, path), level)
+            found: list[str] = []
+            for path, answer in zip(level, answers, strict=True):
+                found.extend(record(result, base, path, answer))
+            level = [target for target in dict.fromkeys(found) if target not in seen]
+            seen.update(level)
     return result
+
+
+def visit(base: str, path: str) -> tuple[int, str, bytes]:
+    """Fetch ``path`` as the crawl does: HEAD for a large download, GET for anything else."""
+    head_only = path.startswith(HEAD_ONLY_PREFIXES)
+    return fetch(base + path.lstrip("/"), method="HEAD" if head_only else "GET")
+
+
+def record(result: Crawl, base: str, path: str, answer: tuple[int, str, bytes]) -> list[str]:
+    """Record the answer to ``path`` in ``result``; the same-origin links of an HTML page."""
+    status, content_type, body = answer
+    if status >= 400:
+        result.failures.append(f"{path} answered {status}")
+        return []
+    if path.startswith(HEAD_ONLY_PREFIXES) or not content_type.startswith("text/html"):
+        return []
+    facts = PageFacts()
+    facts.feed(body.decode("utf-8"))
+    result.pages[path], result.facts[path] = body, facts
+    found = (same_origin_path(base, path, href) for href in facts.links)
+    return [target for target in found if target is not None]
 
 
 def page_links(base: str, path: str) -> list[str]:

@@ -93,6 +93,18 @@ def _wait_healthy(url: str, log: Path) -> None:
     raise RuntimeError(f"kg serve never became healthy: {log.read_text()}")
 
 
+def stop_all(processes: list[subprocess.Popen[str]], timeout: float = 10.0) -> None:
+    """SIGINT every server still running, then wait for them all (their shutdowns overlap, one
+    ``timeout`` for all); a server still running after it is left to its ``running_server``."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + timeout
+    for process in running:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+
+
 def _stop(process: subprocess.Popen[str]) -> None:
     """SIGINT the server (gunicorn's quick shutdown), SIGKILL the group if it lingers."""
     if process.poll() is None:

@@ -265,7 +265,9 @@ BROADCASTS = [
 
 
 @pytest.mark.parametrize(
-    ("broadcast", "date", "platform", "hosts", "features"), BROADCASTS, ids=lambda v: str(v)
+    ("broadcast", "date", "platform", "hosts", "features"),
+    BROADCASTS,
+    ids=lambda v: str(sorted(v)) if isinstance(v, set) else str(v),  # the same in every process
 )
 def test_broadcast(
     store: Store,

@@ -2,14 +2,14 @@
 
 Steps: read and check the sheet; reconcile its entities with the graph (unsure matches are written
 into the sheet's ``match`` column and stop the intake); build the triples; place each subject in
-its data file; render the files canonically into a temporary copy of ``data/``; validate that copy
-with the SHACL shapes; only then replace the changed files. Nothing is written when any step fails.
+its data file; render the changed files canonically; validate the data as it would be with them
+(the unchanged files as already parsed, the changed ones parsed from their new text) with the SHACL
+shapes; only then replace the changed files. Nothing is written when any step fails.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,9 +24,9 @@ from kg.curation.reconcile import Candidate, GraphIndex, Verdict
 from kg.curation.resolve import Resolver, curie, write_candidates
 from kg.curation.sheet import Issue, Row, Sheet, SheetError, check_sheet, read_sheet, write_sheet
 from kg.curation.turtle import Section, read_layout, render
-from kg.loading import read_sources, turtle_files, union_graph
+from kg.loading import SourceFile, graph_iri_for, parse_turtle, read_sources, union_graph
 from kg.namespaces import OKG
-from kg.validation import ValidationReport, validate
+from kg.validation import ValidationReport, shapes_graph, validate_sources
 
 # Where a new subject goes, by its class (subclasses follow their class).
 FILE_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
@@ -92,18 +92,20 @@ def intake(path: Path, settings: Settings, *, dry_run: bool = False) -> Outcome:
     issues = check_sheet(sheet)
     if issues:
         raise SheetError(issues)
-    ontology = union_graph(read_sources([settings.ontology_dir]))
-    texts = {file: file.read_text(encoding="utf-8") for file in turtle_files(settings.data_dir)}
-    existing = union_graph(read_sources([settings.data_dir]))
+    ontology_files = read_sources([settings.ontology_dir])
+    ontology = union_graph(ontology_files)
+    data_files = {source.path: source for source in read_sources([settings.data_dir])}
+    texts = {path: path.read_text(encoding="utf-8") for path in data_files}
+    existing = union_graph(data_files.values())
     resolver = _resolve(sheet, existing, ontology)
     builder = Builder(resolver, ontology, settings.data_dir.parent / "sources")
     additions = builder.build()
     issues = resolver.issues + builder.issues
     if issues:
         raise IntakeError(sorted(issues, key=lambda issue: issue.row or 0))
-    placed = place(additions, texts, existing, ontology, settings.data_dir)
-    new_texts = render_files(placed, texts, existing, additions, sheet)
-    report = validate_texts(new_texts, settings)
+    placed = place(additions, data_files, existing, ontology, settings.data_dir)
+    new_texts = render_files(placed, texts, data_files, additions, sheet)
+    report = validate_texts(new_texts, data_files, ontology_files, settings)
     if not report.conforms:
         raise IntakeError(validation_issues(report, builder.rows_of))
     outcome = _outcome(sheet, resolver, additions, placed, report, set(builder.rows_of))
@@ -141,10 +143,14 @@ def _unsure_message(row: Row, reason: str, candidates: Iterable[Candidate]) -> s
 
 
 def place(
-    additions: Graph, texts: dict[Path, str], existing: Graph, ontology: Graph, data_dir: Path
+    additions: Graph,
+    data_files: dict[Path, SourceFile],
+    existing: Graph,
+    ontology: Graph,
+    data_dir: Path,
 ) -> dict[URIRef, Path]:
     """The data file of every subject the intake adds triples to."""
-    described = _described_in(texts)
+    described = _described_in(data_files)
     by_class = _files_by_class(ontology)
     union = existing + additions
     placed: dict[URIRef, Path] = {}
@@ -165,10 +171,11 @@ def place(
     return placed
 
 
-def _described_in(texts: dict[Path, str]) -> dict[URIRef, Path]:
+def _described_in(data_files: dict[Path, SourceFile]) -> dict[URIRef, Path]:
+    """The first data file (in path order) describing each subject."""
     described: dict[URIRef, Path] = {}
-    for path in sorted(texts):
-        for subject in Graph().parse(data=texts[path], format="turtle").subjects():
+    for path in sorted(data_files):
+        for subject in data_files[path].graph.subjects():
             if isinstance(subject, URIRef):
                 described.setdefault(subject, path)
     return described
@@ -185,17 +192,20 @@ def _files_by_class(ontology: Graph) -> dict[URIRef, str]:
 def render_files(
     placed: dict[URIRef, Path],
     texts: dict[Path, str],
-    existing: Graph,
+    data_files: dict[Path, SourceFile],
     additions: Graph,
     sheet: Sheet,
 ) -> dict[Path, str]:
-    """The new canonical text of each file that gains triples."""
+    """The new canonical text of each file that gains triples (``texts`` and ``data_files``: the
+    current text and parsed graph of each data file)."""
     new_texts: dict[Path, str] = {}
     title = f"# --- From source:{sheet.source.id} (kg intake) "
     heading = [title + "-" * max(3, 100 - len(title))]
     for path in sorted(set(placed.values())):
         old = texts.get(path, "")
-        graph = Graph().parse(data=old, format="turtle") if old else Graph()
+        graph = Graph()
+        if path in data_files:
+            graph += data_files[path].graph
         subjects = sorted(s for s, target in placed.items() if target == path)
         for subject in subjects:
             for triple in additions.triples((subject, None, None)):
@@ -206,14 +216,32 @@ def render_files(
     return new_texts
 
 
-def validate_texts(new_texts: dict[Path, str], settings: Settings) -> ValidationReport:
-    """Validate the data folder as it would be with ``new_texts``, in a temporary copy."""
+def validate_texts(
+    new_texts: dict[Path, str],
+    data_files: dict[Path, SourceFile],
+    ontology_files: list[SourceFile],
+    settings: Settings,
+) -> ValidationReport:
+    """Validate the data folder as it would be with ``new_texts``: the files ``data_files`` holds
+    parsed, each file of ``new_texts`` instead parsed from its new text."""
+    changed = parse_texts(new_texts, settings.data_dir)
+    data = [changed.get(path, source) for path, source in sorted(data_files.items())]
+    data += [source for path, source in sorted(changed.items()) if path not in data_files]
+    return validate_sources(data, ontology_files, shapes_graph(settings.shapes_dir))
+
+
+def parse_texts(new_texts: dict[Path, str], data_dir: Path) -> dict[Path, SourceFile]:
+    """Each text of ``new_texts`` parsed as the data file it will replace (via a temporary file,
+    so that a syntax error names a line and column as for any data file)."""
+    parsed: dict[Path, SourceFile] = {}
     with tempfile.TemporaryDirectory(prefix="kg-intake-") as temp:
-        copy = Path(temp) / settings.data_dir.name
-        shutil.copytree(settings.data_dir, copy)
         for path, content in new_texts.items():
-            (copy / path.relative_to(settings.data_dir)).write_text(content, encoding="utf-8")
-        return validate(settings.replace(data_dir=copy))
+            staged = Path(temp) / path.relative_to(data_dir)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_text(content, encoding="utf-8")
+            graph_iri = graph_iri_for(path, data_dir)
+            parsed[path] = SourceFile(path, graph_iri, parse_turtle(staged))
+    return parsed
 
 
 # The sheet column a property comes from, to name it in a shape violation.

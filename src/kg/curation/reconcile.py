@@ -12,12 +12,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from kg.namespaces import OKG
-from kg.search.variants import best_similarity, core_keys, name_keys
+from kg.search import variants
+from kg.search.variants import best_similarity
+
+
+@lru_cache(maxsize=16384)
+def name_keys(label: str) -> frozenset[str]:
+    """The label's keys (:func:`kg.search.variants.name_keys`), computed once per process: every
+    intake indexes the graph's labels again, and a run may take in several sheets."""
+    return variants.name_keys(label)
+
+
+@lru_cache(maxsize=16384)
+def core_keys(label: str) -> frozenset[str]:
+    """The label's core keys (:func:`kg.search.variants.core_keys`), computed once per process."""
+    return variants.core_keys(label)
+
 
 # Entities of these classes (and their subclasses in the ontology) are of the sheet's kind.
 KIND_CLASSES: dict[str, tuple[URIRef, ...]] = {
