@@ -187,3 +187,19 @@ def test_malloc_trim_is_found_on_glibc() -> None:
     """This machine runs glibc, so the hook really trims (elsewhere it does nothing)."""
     assert server.MALLOC_TRIM is not None
     assert server.MALLOC_TRIM(0) in (0, 1)
+
+
+def test_a_shared_link_of_the_longest_question_is_answered(live_url: str) -> None:
+    """Every competency question fits in a GET link (``/sparql?query=…``); a longer request line
+    is refused with 414, never a 5xx."""
+    longest = max(
+        (path.read_text(encoding="utf-8") for path in Settings().queries_dir.glob("cq*.rq")),
+        key=lambda text: len(urlencode({"query": text})),
+    )
+    url = f"{live_url}sparql?{urlencode({'query': longest})}"
+    assert len(url) > 4094  # gunicorn's default limit would have refused it
+    reply = fetch(url, headers={"Accept": "application/sparql-results+json"})
+    assert reply.status == 200, reply.body[:200]
+    assert "results" in json.loads(reply.body)
+    too_long = f"{live_url}sparql?{urlencode({'query': longest + '#' * 9000})}"
+    assert fetch(too_long).status == 414

@@ -29,6 +29,7 @@ from kg.web.server_worker import BufferingThreadWorker
 
 EMBEDDED_THREADS = 2  # per worker: more only adds contention for the GIL (docs/benchmarks.md)
 REMOTE_THREADS = 8  # per worker: requests to a remote store mostly wait on it
+MAX_REQUEST_LINE = 8190  # gunicorn's largest: a shared /sparql?query=… link of a long query fits
 HEARTBEAT_MARGIN = 30  # gunicorn's own worker timeout = query limit + this (a backstop only)
 RELEASE_AFTER_BYTES = 256 * 1024  # a response this large: give the memory it freed back to the OS
 DRAIN_MARGIN = 2  # a stopping worker's grace: the query limit (its other requests) + this
@@ -111,6 +112,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "threads": worker_threads(settings),
         "preload_app": True,
         "timeout": int(settings.timeout) + HEARTBEAT_MARGIN,
+        "limit_request_line": MAX_REQUEST_LINE,
         "graceful_timeout": drain_seconds(settings),
         "post_request": release_memory,
         "accesslog": None,
