@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+from test_facts import BROADCASTS, OFFICES
 
 from kg.config import Settings
 from kg.loading import graph_sources, union_graph
@@ -187,39 +188,17 @@ def test_every_question_on_the_grown_graph(
 
 
 def test_cq01_officials_with_offices_and_regions(answer) -> None:  # type: ignore[no-untyped-def]
+    """Every office of an official who hosted a broadcast, with its body's region (the facts'
+    table, tests/test_facts.py); chen-ping spoke but hosted nothing."""
     rows = answer(1)
-    found = {(r["official"], r["office"], r["region"]) for r in rows}
+    hosts = set().union(*(hosted for _, _, _, hosted, _ in BROADCASTS))
     expected = {
-        ("ma-hongsheng", "head-of-doumen-district", "doumen-district"),
-        ("song-junhua", "deputy-head-of-zigui-county", "zigui-county"),
-        ("li-qiang", "deputy-mayor-of-wuhan", "wuhan"),
-        ("wu-zuyun", "secretary-of-cpc-qianjiang-municipal-committee", "qianjiang"),
-        (
-            "yao-yingjiu",
-            "member-of-standing-committee-of-cpc-zhijiang-municipal-committee",
-            "zhijiang",
-        ),
-        (
-            "ding-jianhua",
-            "second-level-inspector-of-beijing-municipal-bureau-of-commerce",
-            "beijing",
-        ),
-        ("liu-meiying", "deputy-director-of-beijing-municipal-bureau-of-commerce", "beijing"),
-        (
-            "qing-zhaokun",
-            "member-of-standing-committee-of-cpc-mentougou-district-committee",
-            "mentougou-district",
-        ),
-        ("qing-zhaokun", "deputy-head-of-mentougou-district", "mentougou-district"),
-        ("lu-fangzhou", "secretary-of-cpc-jiading-district-committee", "jiading-district"),
-        ("lu-fangzhou", "head-of-jiading-district", "jiading-district"),
-        ("panyu-district-head", "head-of-panyu-district", "panyu-district"),
-        ("he-jianwen", "head-of-huangpi-district", "huangpi-district"),
+        (iri("official", p), iri("office", o), iri("region", r))
+        for p, o, _, r in OFFICES
+        if p in hosts
     }
-    assert found == {
-        (iri("official", p), iri("office", o), iri("region", r)) for p, o, r in expected
-    }
-    assert len(rows) == len(expected)
+    assert {(r["official"], r["office"], r["region"]) for r in rows} == expected
+    assert len(rows) == len(expected) == 13
     assert iri("official", "chen-ping") not in column(rows, "official")  # spoke, sold nothing
     assert column(rows, "officialLabel") == sorted(column(rows, "officialLabel"))  # type: ignore[type-var]
 
@@ -279,17 +258,16 @@ def test_cq07_officials_with_several_offices(answer) -> None:  # type: ignore[no
     offices: dict[object, set[object]] = {}
     for row in rows:
         offices.setdefault(row["official"], set()).add(row["office"])
-        assert row["officeCount"] == 2
-    assert offices == {
-        iri("official", "lu-fangzhou"): {
-            iri("office", "secretary-of-cpc-jiading-district-committee"),
-            iri("office", "head-of-jiading-district"),
-        },
-        iri("official", "qing-zhaokun"): {
-            iri("office", "member-of-standing-committee-of-cpc-mentougou-district-committee"),
-            iri("office", "deputy-head-of-mentougou-district"),
-        },
-    }
+        assert row["officeCount"] == len(offices_in_table(row["official"]))
+    held: dict[str, set[str]] = {}
+    for official, office, _, _ in OFFICES:
+        held.setdefault(iri("official", official), set()).add(iri("office", office))
+    assert offices == {official: held[official] for official in held if len(held[official]) > 1}
+    assert len(offices) == 2  # Lu Fangzhou (Jiading) and Qing Zhaokun (Mentougou)
+
+
+def offices_in_table(official: object) -> set[str]:
+    return {iri("office", o) for p, o, _, _ in OFFICES if iri("official", p) == official}
 
 
 def test_cq08_figure_source_and_sentence(answer, settings: Settings) -> None:  # type: ignore[no-untyped-def]
