@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from backends import backend_name
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
@@ -31,9 +32,13 @@ def small_app(tmp_path: Path) -> Flask:
     return create_app(settings)
 
 
+# The parser's message for a query the guard lets through but no parser accepts: Oxigraph's
+# (embedded, or Oxigraph server), else the remote store's own (Virtuoso's SPARQL compiler).
+PARSER_MESSAGE = {"virtuoso": "SPARQL compiler"}.get(backend_name(), "error at 1:")
+
 # (method, path, request options, status, text in the body)
 ERROR_CASES = [
-    ("GET", "/sparql", {"query_string": {"query": "SELECT * WHERE {"}}, 400, "error at 1:"),
+    ("GET", "/sparql", {"query_string": {"query": "SELECT * WHERE {"}}, 400, PARSER_MESSAGE),
     ("GET", "/sparql", {"query_string": [("query", SMALL), ("query", SMALL)]}, 400, "exactly one"),
     ("POST", "/sparql", {"data": {"default-graph-uri": "x"}}, 400, "missing 'query'"),
     ("GET", "/sparql", {"query_string": {"query": "hello"}}, 400, "error at 1:"),
